@@ -1,0 +1,62 @@
+"""The one settings object. Read from the environment (prefix ``SITREP_``) once, at start-up.
+
+Defaults give the embedded setup: a local broker started by ``sitrep broker up`` and a
+SQLite file in ``./var``. Nothing else in sitrep reads ``os.environ``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="SITREP_", frozen=True, extra="ignore")
+
+    # --- Kafka -------------------------------------------------------------------------------------
+    kafka_bootstrap_servers: str = "127.0.0.1:9092"
+    kafka_security_protocol: Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"] = "PLAINTEXT"
+    kafka_sasl_mechanism: Literal["SCRAM-SHA-256", "SCRAM-SHA-512", "PLAIN"] | None = None
+    kafka_sasl_username: str | None = None
+    kafka_sasl_password: SecretStr | None = None
+    kafka_ssl_cafile: Path | None = None
+    kafka_ssl_certfile: Path | None = None
+    kafka_ssl_keyfile: Path | None = None
+
+    topic_raw: str = "reports-raw-v1"
+    topic_dlq: str = "reports-raw-v1-dlq"
+    topic_classified: str = "events-classified-v1"
+    topic_partitions: int = Field(default=1, ge=1)
+    max_message_bytes: int = Field(default=1_048_576, ge=1024)
+
+    # --- Store -------------------------------------------------------------------------------------
+    database_url: SecretStr = SecretStr("sqlite:///var/sitrep.db")
+
+    # --- Worker ------------------------------------------------------------------------------------
+    app_id: str = "sitrep"
+    data_dir: Path = Path("var")
+    store: Literal["memory", "rocksdb"] = "rocksdb"
+    web_port: int = 6066
+    web_host: str = "127.0.0.1"
+    sink_batch_size: int = Field(default=500, ge=1)
+    sink_batch_seconds: float = Field(default=0.5, gt=0)
+
+    # --- Dedupe / corroboration --------------------------------------------------------------------
+    near_duplicate_threshold: float = Field(default=0.8, gt=0, le=1)
+    corroboration_km: float = Field(default=30.0, ge=0)
+    corroboration_hours: float = Field(default=36.0, ge=0)
+    state_window_days: float = Field(default=7.0, gt=0)
+
+    # --- Local broker (sitrep broker up) -----------------------------------------------------------
+    kafka_version: str = "4.1.1"
+    broker_home: Path = Path("var/kafka")
+
+    def database_url_plain(self) -> str:
+        """The URL with its password, for building an engine; never log this."""
+        return self.database_url.get_secret_value()
+
+    def topic_for_type(self, event_type: str) -> str:
+        return f"events-{event_type.replace('_', '-')}-v1"
