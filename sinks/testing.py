@@ -21,6 +21,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import port_for
 from pytest_postgresql.executors import PostgreSQLExecutor
@@ -28,9 +29,7 @@ from pytest_postgresql.janitor import DatabaseJanitor
 
 from sitrep.errors import ConfigurationError
 
-SYSTEM_USER = (
-    "postgres"  # OS account from the Debian package; the server runs as it when we're root
-)
+SYSTEM_USER = "postgres"  # OS account from the Debian package; the server runs as it when we're root
 SUPERUSER = "postgres"  # the database superuser initdb creates (trust auth over TCP on 127.0.0.1)
 
 
@@ -142,3 +141,128 @@ def throwaway_postgres(base_dir: Path | None = None) -> Iterator[PostgresServer]
         server.stop()
         executor.clean_directory()
         shutil.rmtree(workdir, ignore_errors=True)
+
+
+_PLACES = (
+    ("Kherson", "Khersonska", "UA", 46.6354, 32.6169),
+    ("Kharkiv", "Kharkivska", "UA", 49.9935, 36.2304),
+    ("Cherkasy", "Cherkaska", "UA", 49.4444, 32.0598),
+    ("Rzeszow", "Podkarpackie", "PL", 50.0412, 21.9991),
+)
+_TYPE_SETS: tuple[tuple[str, ...], ...] = (
+    ("strike",),
+    ("strike", "casualty"),
+    ("casualty",),
+    ("aircraft_loss", "casualty"),
+    ("airspace_response",),
+)
+
+
+def curated_item(n: int, *, revision: int = 1, mentions: int = 2, text_chars: int = 1200) -> dict[str, Any]:
+    """A realistic curated item (the sink's wire shape) for report number ``n``; deterministic in its inputs.
+
+    Synthetic: the text is filler of ``text_chars`` characters, facts vary with ``n``. Each mention gets its
+    own canonical event (``event-<n>-<i>``) at ``revision``; every tenth report also records a merge.
+    """
+    day = 1 + n % 28
+    published = f"2026-10-{day:02d}T{n % 24:02d}:15:00+03:00"
+    received = f"2026-10-{day:02d}T{n % 24:02d}:16:30+00:00"
+    report_id = f"report-{n:08d}"
+    body = (f"Report {n}: overnight attack described by officials. " * (1 + text_chars // 52))[:text_chars]
+    item_mentions: list[dict[str, Any]] = []
+    events: list[dict[str, Any]] = []
+    for i in range(mentions):
+        place = _PLACES[(n + i) % len(_PLACES)]
+        types = list(_TYPE_SETS[(n + i) % len(_TYPE_SETS)])
+        event_id = f"event-{n:08d}-{i}"
+        killed = (n + i) % 4 or None
+        item_mentions.append(
+            {
+                "report_id": report_id,
+                "mention_index": i,
+                "event_id": event_id,
+                "types": types,
+                "killed": killed,
+                "injured": (n * 3 + i) % 7 or None,
+                "children": 1 if (n + i) % 9 == 0 else None,
+                "killed_approximate": (n + i) % 5 == 0,
+                "injured_approximate": False,
+                "place_name": place[0],
+                "admin1": place[1],
+                "country": place[2],
+                "lat": place[3],
+                "lon": place[4],
+                "precision": "city",
+                "weapon": "drone" if "strike" in types else None,
+                "aircraft": "Su-25" if "aircraft_loss" in types else None,
+                "evidence": [{"start": 10 * i, "end": 10 * i + 40}],
+                "rules": ["strike.verb", "casualty.count"],
+                "confidence": 0.5 + ((n + i) % 5) / 10,
+            }
+        )
+        events.append(
+            {
+                "id": event_id,
+                "types": types,
+                "killed": killed,
+                "killed_max": (killed or 0) + 1 if killed else None,
+                "injured": (n * 3 + i) % 7 or None,
+                "injured_max": (n * 3 + i) % 7 or None,
+                "children": None,
+                "place_name": place[0],
+                "admin1": place[1],
+                "country": place[2],
+                "lat": place[3],
+                "lon": place[4],
+                "precision": "city",
+                "weapon": "drone" if "strike" in types else None,
+                "aircraft": "Su-25" if "aircraft_loss" in types else None,
+                "actor": "Russia" if "strike" in types else None,
+                "target": None,
+                "occurred_on": f"2026-10-{day:02d}",
+                "event_time": published,
+                "report_time": published,
+                "confidence": 0.7,
+                "classifier_version": "rules-1",
+                "sources_count": revision,
+                "first_seen": received,
+                "last_seen": received,
+                "status": "active",
+                "merged_into": None,
+                "revision": revision,
+                "change": "created" if revision == 1 else "updated",
+            }
+        )
+    merges = (
+        [
+            {
+                "merged_id": f"event-{n:08d}-dup",
+                "into_id": f"event-{n:08d}-0",
+                "at": received,
+                "report_id": report_id,
+            }
+        ]
+        if n % 10 == 0
+        else []
+    )
+    return {
+        "report": {
+            "id": report_id,
+            "title": f"Overnight attack {n}",
+            "source": "wire",
+            "url": f"https://example.org/reports/{n}",
+            "text": body,
+            "published_at": published,
+            "received_at": received,
+            "fingerprint": f"{n:016x}",
+            "duplicate_of": None,
+            "duplicate_kind": None,
+            "kafka_topic": "events-classified-v1",
+            "kafka_partition": n % 3,
+            "kafka_offset": n,
+            "classifier_version": "rules-1",
+        },
+        "mentions": item_mentions,
+        "events": events,
+        "merges": merges,
+    }
