@@ -44,6 +44,9 @@ class Settings(BaseSettings):
     sink_batch_size: int = Field(default=500, ge=1)
     sink_batch_seconds: float = Field(default=0.5, gt=0)
 
+    # --- Classifier ---------------------------------------------------------------------------------
+    rules_path: Path | None = None  # default: the bundled rule set
+
     # --- Dedupe / corroboration --------------------------------------------------------------------
     near_duplicate_threshold: float = Field(default=0.8, gt=0, le=1)
     corroboration_km: float = Field(default=30.0, ge=0)

@@ -1,0 +1,1 @@
+"""Faust application and agents: thin glue over the pure core in :mod:`sitrep`."""

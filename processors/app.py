@@ -1,0 +1,269 @@
+"""The Faust application: topics, tables and three thin agents over the pure core.
+
+Data flow (see DESIGN.md)::
+
+    reports-raw-v1 (N partitions, key = report id)
+        └─ prepare  [every worker]  decode → fingerprint + signature + classify   ─► reports-raw-v1-dlq
+    reports-prepared-v1 (1 partition)
+        └─ curate   [one owner]     exact/near dedupe + corroboration (tables)    ─► events-*-v1
+    reports-curated-v1 (N partitions, key = report id)
+        └─ sink     [every worker]  batched idempotent upserts, ack after commit
+
+Why the decision step has one partition: the near-duplicate and corroboration decisions need
+to see every report, whichever raw partition it arrived on. The decision is cheap (tens of
+thousands of reports/s on one core, far above any news volume), so a single owner gives exact,
+race-free and replay-deterministic decisions, while the expensive classification and the
+sink scale out with the raw topic's partitions. Keying by an LSH band or a place-and-day cell
+would also scale the decision, but a report has many bands and an incident may straddle a cell
+border, so candidates would still be missed or decided twice.
+
+Every agent uses ``noack_take`` and acknowledges a batch only once everything it produced is
+delivered (and, for the sink, committed to the database): Faust acknowledges a message whose
+agent raised, and ``take`` acknowledges a batch even when the loop body failed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import faust
+import orjson
+from faust.types import EventT
+
+import schemas
+from processors import metrics
+from sitrep.dedupe import DedupeState
+from sitrep.errors import InvalidReport, SinkUnavailable
+from sitrep.model import EVENT_TYPES
+from sitrep.pipeline import Origin, Pipeline, Prepared
+from sitrep.settings import Settings
+
+log = logging.getLogger("sitrep.worker")
+
+PREPARED_TOPIC = "reports-prepared-v1"
+CURATED_TOPIC = "reports-curated-v1"
+
+
+@dataclass
+class Topics:
+    raw: faust.TopicT
+    dlq: faust.TopicT
+    prepared: faust.TopicT
+    curated: faust.TopicT
+    classified: faust.TopicT
+    by_type: dict[str, faust.TopicT]
+
+
+def faust_broker_url(settings: Settings) -> str:
+    return ";".join(f"kafka://{hp.strip()}" for hp in settings.kafka_bootstrap_servers.split(","))
+
+
+def create_app(settings: Settings) -> faust.App:
+    """Build (not start) the Faust app for ``settings``. No I/O happens here."""
+    store = "memory://" if settings.store == "memory" else "rocksdb://"
+    app = faust.App(
+        settings.app_id,
+        broker=faust_broker_url(settings),
+        broker_credentials=_credentials(settings),
+        store=store,
+        datadir=str(settings.data_dir / "faust"),
+        web_enabled=True,
+        web_host=settings.web_host,
+        web_port=settings.web_port,
+        web_bind=settings.web_host,
+        topic_partitions=settings.topic_partitions,
+        topic_replication_factor=1,
+        topic_allow_declare=True,
+        value_serializer="raw",
+        key_serializer="raw",
+        consumer_auto_offset_reset="earliest",
+        producer_acks=-1,
+        producer_max_request_size=settings.max_message_bytes + 65_536,
+        consumer_max_fetch_size=max(4 * 1024 * 1024, settings.max_message_bytes * 2),
+        broker_commit_interval=1.0,
+        table_cleanup_interval=60.0,
+        stream_buffer_maxsize=4096,
+    )
+    return app
+
+
+def _credentials(settings: Settings) -> Any:
+    import ssl
+
+    if settings.kafka_security_protocol == "PLAINTEXT":
+        return None
+    context = None
+    if settings.kafka_security_protocol in ("SSL", "SASL_SSL"):
+        context = ssl.create_default_context(
+            purpose=ssl.Purpose.SERVER_AUTH,
+            cafile=str(settings.kafka_ssl_cafile) if settings.kafka_ssl_cafile else None,
+        )
+        if settings.kafka_ssl_certfile:
+            context.load_cert_chain(
+                str(settings.kafka_ssl_certfile),
+                str(settings.kafka_ssl_keyfile) if settings.kafka_ssl_keyfile else None,
+            )
+    if settings.kafka_security_protocol.startswith("SASL"):
+        password = settings.kafka_sasl_password.get_secret_value() if settings.kafka_sasl_password else ""
+        return faust.SASLCredentials(
+            username=settings.kafka_sasl_username or "",
+            password=password,
+            mechanism=settings.kafka_sasl_mechanism or "SCRAM-SHA-512",
+            ssl_context=context,
+        )
+    return faust.SSLCredentials(context)
+
+
+def declare_topics(app: faust.App, settings: Settings) -> Topics:
+    def topic(name: str, partitions: int | None = None, internal: bool = True) -> faust.TopicT:
+        return app.topic(
+            name,
+            value_serializer="raw",
+            key_serializer="raw",
+            partitions=partitions,
+            internal=internal,
+        )
+
+    n = settings.topic_partitions
+    return Topics(
+        raw=topic(settings.topic_raw, n),
+        dlq=topic(settings.topic_dlq, n),
+        prepared=topic(PREPARED_TOPIC, 1),
+        curated=topic(CURATED_TOPIC, n),
+        classified=topic(settings.topic_classified, n),
+        by_type={t: topic(settings.topic_for_type(t), n) for t in EVENT_TYPES},
+    )
+
+
+def declare_tables(app: faust.App) -> DedupeState:
+    """The decision owner's state as Faust tables with changelog topics (one partition each).
+
+    ``use_partitioner`` makes a table place a key by hashing it instead of by the partition of
+    the event being processed, which ``noack_take`` batches do not track.
+    """
+
+    def table(name: str) -> Any:
+        return app.Table(
+            f"dedupe-{name}",
+            partitions=1,
+            use_partitioner=True,
+            key_serializer="json",
+            value_serializer="json",
+            help=f"sitrep dedupe state: {name}",
+        )
+
+    return DedupeState(
+        reports=table("reports"),
+        fingerprints=table("fingerprints"),
+        bands=table("bands"),
+        signatures=table("signatures"),
+        events=table("events"),
+        cells=table("cells"),
+    )
+
+
+def dlq_headers(event: EventT, error: InvalidReport) -> list[tuple[str, bytes]]:
+    msg = event.message
+    return [
+        ("sitrep-dlq-reason", error.reason.encode()),
+        ("sitrep-dlq-detail", error.detail[:1000].encode("utf-8", "replace")),
+        ("sitrep-origin-topic", msg.topic.encode()),
+        ("sitrep-origin-partition", str(msg.partition).encode()),
+        ("sitrep-origin-offset", str(msg.offset).encode()),
+        ("sitrep-origin-timestamp", str(int(msg.timestamp * 1000)).encode()),
+    ]
+
+
+async def deliver(futures: Iterable[Awaitable[Any]]) -> None:
+    """Wait until every send of a batch is acknowledged by the broker."""
+    await asyncio.gather(*futures)
+
+
+def build(app: faust.App, settings: Settings, pipeline: Pipeline, writer: Any) -> Topics:
+    """Declare topics, tables and agents on ``app``. ``writer(items)`` stores a batch (blocking)."""
+    topics = declare_topics(app, settings)
+    tables = declare_tables(app)
+
+    @app.agent(topics.raw, name="prepare")
+    async def prepare(stream: faust.StreamT[Any]) -> None:
+        async for events in stream.noack_take(settings.sink_batch_size, within=settings.sink_batch_seconds):
+            sends = []
+            for event in events:
+                msg = event.message
+                metrics.MESSAGES_IN.labels(msg.topic).inc()
+                try:
+                    report = schemas.decode_report(msg.value, max_bytes=settings.max_message_bytes)
+                except InvalidReport as error:
+                    metrics.DEAD_LETTERS.labels(error.reason).inc()
+                    log.warning("dead letter %s@%s/%s: %s", msg.topic, msg.partition, msg.offset, error)
+                    sends.append(
+                        await topics.dlq.send(key=msg.key, value=msg.value, headers=dlq_headers(event, error))
+                    )
+                    continue
+                with metrics.CLASSIFY_SECONDS.time():
+                    prepared = pipeline.prepare(
+                        report, Origin(msg.topic, msg.partition, msg.offset, int(msg.timestamp * 1000))
+                    )
+                sends.append(
+                    await topics.prepared.send(key=report.id.encode(), value=pipeline.dump_prepared(prepared))
+                )
+            await deliver(sends)
+            for event in events:
+                await stream.ack(event)
+
+    @app.agent(topics.prepared, name="curate")
+    async def curate(stream: faust.StreamT[Any]) -> None:
+        async for events in stream.noack_take(settings.sink_batch_size, within=settings.sink_batch_seconds):
+            sends = []
+            for event in events:
+                prepared: Prepared = pipeline.load_prepared(event.message.value)
+                outcome = pipeline.curate(prepared, tables)
+                sends.append(
+                    await topics.curated.send(key=prepared.report.id.encode(), value=orjson.dumps(outcome.record))
+                )
+                for change in outcome.publications:
+                    value = orjson.dumps(change.message)
+                    key = change.event_id.encode()
+                    sends.append(await topics.classified.send(key=key, value=value))
+                    for event_type in change.types:
+                        sends.append(await topics.by_type[event_type].send(key=key, value=value))
+                    metrics.EVENTS.labels(change.change).inc()
+                    metrics.MESSAGES_OUT.labels(topics.classified.get_topic_name()).inc()
+            await deliver(sends)
+            for event in events:
+                await stream.ack(event)
+
+    @app.agent(topics.curated, name="sink")
+    async def sink(stream: faust.StreamT[Any]) -> None:
+        async for events in stream.noack_take(settings.sink_batch_size, within=settings.sink_batch_seconds):
+            items = [orjson.loads(event.message.value) for event in events]
+            await write_until_done(writer, items)
+            for event in events:
+                await stream.ack(event)
+
+    return topics
+
+
+async def write_until_done(writer: Any, items: list[dict[str, Any]]) -> None:
+    """Write one batch, retrying with capped exponential backoff while the store is unavailable.
+
+    Never returns without the batch being committed; cancellation (shutdown) leaves the batch
+    unacknowledged so it is read again after restart.
+    """
+    delay = 0.2
+    while True:
+        try:
+            with metrics.SINK_SECONDS.time():
+                await asyncio.to_thread(writer, items)
+        except SinkUnavailable as exc:
+            metrics.SINK_RETRIES.inc()
+            log.warning("store unavailable (%s); retrying batch of %d in %.1fs", exc, len(items), delay)
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 10.0)
+            continue
+        metrics.SINK_BATCH_SIZE.observe(len(items))
+        return

@@ -1,0 +1,100 @@
+"""``sitrep worker``: build the app from settings, add health/metrics pages, run until signalled."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import faust
+from faust.web import Request, Response, View
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+
+from sitrep.settings import Settings
+
+log = logging.getLogger("sitrep.worker")
+
+
+def json_logging_config(level: str) -> dict[str, Any]:
+    """A dictConfig emitting one JSON object per line (``--log-format json``)."""
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {"json": {"()": "processors.logs.JsonFormatter"}},
+        "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json"}},
+        "root": {"handlers": ["console"], "level": level.upper()},
+    }
+
+
+def add_service_pages(app: faust.App, ready_check: Any) -> None:
+    """``/health`` (alive), ``/ready`` (broker + store + assignment) and ``/metrics`` (Prometheus)."""
+
+    @app.page("/health")
+    class Health(View):
+        async def get(self, request: Request) -> Response:
+            return self.json({"status": "ok"})
+
+    @app.page("/ready")
+    class Ready(View):
+        async def get(self, request: Request) -> Response:
+            problems = await ready_check()
+            status = 200 if not problems else 503
+            return self.json({"ready": not problems, "problems": problems}, status=status)
+
+    @app.page("/metrics")
+    class Metrics(View):
+        async def get(self, request: Request) -> Response:
+            return self.bytes(generate_latest(), content_type=CONTENT_TYPE_LATEST.split(";")[0])
+
+
+def build_worker_app(settings: Settings) -> faust.App:
+    """Everything the worker runs, assembled once at start-up (rules, gazetteer, engine, app)."""
+    import asyncio
+
+    from processors.app import build, create_app
+    from processors.lag import LagMonitor
+    from sinks.store import make_engine
+    from sinks.writer import write_batch
+    from sitrep.pipeline import Pipeline
+
+    pipeline = Pipeline.from_settings(settings)
+    engine = make_engine(settings.database_url_plain())
+    app = create_app(settings)
+
+    def writer(items: list[dict[str, Any]]) -> None:
+        write_batch(engine, items)
+
+    build(app, settings, pipeline, writer)
+    lag = LagMonitor(app)
+
+    async def ready_check() -> list[str]:
+        problems: list[str] = []
+        try:
+            await asyncio.to_thread(_ping_store, engine)
+        except Exception as exc:  # noqa: BLE001 - any failure means "not ready", reported as text
+            problems.append(f"store: {exc.__class__.__name__}: {exc}")
+        if not app.consumer.assignment():
+            problems.append("broker: no partitions assigned yet")
+        return problems
+
+    add_service_pages(app, ready_check)
+    lag.install()
+    return app
+
+
+def _ping_store(engine: Any) -> None:
+    from sqlalchemy import text
+
+    with engine.connect() as conn:
+        conn.execute(text("SELECT 1"))
+
+
+def run_worker(settings: Settings, *, log_format: str = "text", log_level: str = "info") -> int:
+    app = build_worker_app(settings)
+    worker = faust.Worker(
+        app,
+        loglevel=log_level.upper(),
+        logging_config=json_logging_config(log_level) if log_format == "json" else None,
+        quiet=True,
+    )
+    worker.execute_from_commandline()
+    return 0

@@ -1,0 +1,336 @@
+"""The pure pipeline the agents call: prepare (stateless, parallel) and curate (stateful, one owner).
+
+``prepare`` turns a decoded report into everything the decision step needs: its exact fingerprint,
+MinHash signature and classification. ``curate`` makes the duplicate and corroboration decisions
+against the state it is given and returns, as plain JSON-able values, the sink's row set for the
+report and the changes to publish downstream. Neither reads a clock: times come from the report
+(published, else received, else the broker's timestamp of the raw message).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import asdict, dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+
+import orjson
+
+from sitrep.dedupe import (
+    DedupeParams,
+    DedupeState,
+    EventDecision,
+    ReportDecision,
+    corroborate,
+    decide_report,
+    fingerprint,
+    signature,
+)
+from sitrep.model import Classification, EventMention, Place, Report, Span
+from sitrep.settings import Settings
+
+EVENT_SCHEMA_VERSION = 1
+
+Classify = Callable[[Report], Classification]
+
+
+@dataclass(frozen=True, slots=True)
+class Origin:
+    """Where a report was read from, kept with its row for operators (and replays)."""
+
+    topic: str
+    partition: int
+    offset: int
+    timestamp_ms: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    report: Report
+    origin: Origin
+    fingerprint: str
+    signature: tuple[int, ...]
+    classification: Classification
+
+
+@dataclass(frozen=True, slots=True)
+class Publication:
+    """One change to one canonical event, as published on ``events-classified-v1``."""
+
+    event_id: str
+    change: str
+    types: tuple[str, ...]
+    message: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    decision: ReportDecision
+    record: dict[str, Any]
+    publications: tuple[Publication, ...]
+
+
+def report_time(report: Report, origin: Origin) -> datetime:
+    """The report's own time: published, else received, else the broker timestamp, else the epoch."""
+    if report.published_at is not None:
+        return report.published_at
+    if report.received_at is not None:
+        return report.received_at
+    if origin.timestamp_ms is not None:
+        return datetime.fromtimestamp(origin.timestamp_ms / 1000, UTC)
+    return datetime.fromtimestamp(0, UTC)
+
+
+class Pipeline:
+    """The classifier and the dedupe parameters, loaded once per process."""
+
+    def __init__(self, classify: Classify, params: DedupeParams, classifier_version: str) -> None:
+        self.classify = classify
+        self.params = params
+        self.classifier_version = classifier_version
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Pipeline:
+        from sitrep.classify import CLASSIFIER_VERSION, load_classifier
+
+        return cls(load_classifier(settings.rules_path), DedupeParams.from_settings(settings), CLASSIFIER_VERSION)
+
+    # --- stage A: stateless ---------------------------------------------------------------------------
+
+    def prepare(self, report: Report, origin: Origin) -> Prepared:
+        text = f"{report.title}\n\n{report.text}" if report.title else report.text
+        return Prepared(
+            report=report,
+            origin=origin,
+            fingerprint=fingerprint(report.text),
+            signature=tuple(signature(text, self.params)),
+            classification=self.classify(report),
+        )
+
+    # --- stage B: stateful decisions -----------------------------------------------------------------
+
+    def curate(self, prepared: Prepared, state: DedupeState) -> Outcome:
+        report = prepared.report
+        when = report_time(report, prepared.origin)
+        decision = decide_report(report.id, prepared.fingerprint, prepared.signature, when, state, self.params)
+        mentions = prepared.classification.events
+        changes = corroborate(report.id, mentions, when, state, self.params)
+        events = _bump_revisions(changes, state, replayed=decision.replayed)
+        record = {
+            "report": _report_row(prepared, decision),
+            "mentions": [
+                _mention_row(report.id, i, m, _event_for_mention(changes, i)) for i, m in enumerate(mentions)
+            ],
+            "events": [_event_row(ev, change, self.classifier_version) for ev, change in events],
+            "merges": [
+                {"merged_id": c.event_id, "into_id": c.merged_into, "at": _iso(when), "report_id": report.id}
+                for c in changes
+                if c.merged_into
+            ],
+        }
+        publications = tuple(
+            Publication(
+                event_id=row["id"],
+                change=row["change"],
+                types=tuple(row["types"]),
+                message=event_message(row, report.id),
+            )
+            for row in record["events"]
+        )
+        return Outcome(decision, record, publications)
+
+    # --- the internal prepared message ---------------------------------------------------------------
+
+    def dump_prepared(self, prepared: Prepared) -> bytes:
+        return orjson.dumps(
+            {
+                "report": asdict(prepared.report),
+                "origin": asdict(prepared.origin),
+                "fingerprint": prepared.fingerprint,
+                "signature": list(prepared.signature),
+                "classification": asdict(prepared.classification),
+            }
+        )
+
+    def load_prepared(self, raw: bytes) -> Prepared:
+        doc = orjson.loads(raw)
+        r = doc["report"]
+        report = Report(
+            id=r["id"],
+            text=r["text"],
+            title=r.get("title"),
+            source=r.get("source"),
+            url=r.get("url"),
+            published_at=_dt(r.get("published_at")),
+            received_at=_dt(r.get("received_at")),
+        )
+        c = doc["classification"]
+        classification = Classification(
+            report_id=c["report_id"],
+            events=tuple(_mention_from_dict(e) for e in c["events"]),
+            classifier_version=c["classifier_version"],
+        )
+        return Prepared(report, Origin(**doc["origin"]), doc["fingerprint"], tuple(doc["signature"]), classification)
+
+
+def _bump_revisions(
+    changes: list[EventDecision], state: DedupeState, *, replayed: bool
+) -> list[tuple[Mapping[str, Any], str]]:
+    """The final snapshot of each event this report changed, with a revision counter.
+
+    The revision lets the sink ignore an older snapshot that arrives after a newer one (replays,
+    several sink partitions). A replayed report changes nothing, so it re-emits the stored snapshot.
+    """
+    latest: dict[str, tuple[EventDecision, Mapping[str, Any]]] = {}
+    for change in changes:
+        latest[change.event_id] = (change, change.event)
+    out: list[tuple[Mapping[str, Any], str]] = []
+    for event_id, (change, _snapshot) in latest.items():
+        current = state.events.get(event_id)
+        if current is None:  # expired since
+            continue
+        if not replayed and not change.replayed:
+            current = {**current, "revision": int(current.get("revision", 0)) + 1}
+            state.events[event_id] = current
+        out.append((current, change.change))
+    return out
+
+
+def _event_for_mention(changes: list[EventDecision], index: int) -> str | None:
+    for change in changes:
+        if change.mention_index == index and change.merged_into is None:
+            return change.event_id
+    return None
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _dt(value: Any) -> datetime | None:
+    if value is None or isinstance(value, datetime):
+        return value
+    parsed = datetime.fromisoformat(str(value))
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def _mention_from_dict(d: Mapping[str, Any]) -> EventMention:
+    loc = d.get("location")
+    occurred = d.get("occurred_on")
+    return EventMention(
+        types=tuple(d["types"]),
+        killed=d.get("killed"),
+        injured=d.get("injured"),
+        children=d.get("children"),
+        killed_approximate=bool(d.get("killed_approximate")),
+        injured_approximate=bool(d.get("injured_approximate")),
+        location=Place(**loc) if loc else None,
+        weapon=d.get("weapon"),
+        aircraft=d.get("aircraft"),
+        actor=d.get("actor"),
+        target=d.get("target"),
+        occurred_on=date.fromisoformat(occurred) if isinstance(occurred, str) else occurred,
+        evidence=tuple(Span(**s) for s in d.get("evidence", ())),
+        rules=tuple(d.get("rules", ())),
+        confidence=float(d.get("confidence", 0.5)),
+        classifier_version=d.get("classifier_version", ""),
+    )
+
+
+def _report_row(prepared: Prepared, decision: ReportDecision) -> dict[str, Any]:
+    r = prepared.report
+    return {
+        "id": r.id,
+        "title": r.title,
+        "source": r.source,
+        "url": r.url,
+        "text": r.text,
+        "published_at": _iso(r.published_at),
+        "received_at": _iso(r.received_at),
+        "fingerprint": prepared.fingerprint,
+        "duplicate_of": decision.duplicate_of,
+        "duplicate_kind": decision.kind,
+        "kafka_topic": prepared.origin.topic,
+        "kafka_partition": prepared.origin.partition,
+        "kafka_offset": prepared.origin.offset,
+        "classifier_version": prepared.classification.classifier_version,
+    }
+
+
+def _mention_row(report_id: str, index: int, m: EventMention, event_id: str | None) -> dict[str, Any]:
+    place = m.location
+    return {
+        "report_id": report_id,
+        "mention_index": index,
+        "event_id": event_id,
+        "types": list(m.types),
+        "killed": m.killed,
+        "injured": m.injured,
+        "children": m.children,
+        "killed_approximate": m.killed_approximate,
+        "injured_approximate": m.injured_approximate,
+        "place_name": place.name if place else None,
+        "admin1": place.admin1 if place else None,
+        "country": place.country if place else None,
+        "lat": place.lat if place else None,
+        "lon": place.lon if place else None,
+        "precision": place.precision if place else None,
+        "weapon": m.weapon,
+        "aircraft": m.aircraft,
+        "evidence": [{"start": s.start, "end": s.end} for s in m.evidence],
+        "rules": list(m.rules),
+        "confidence": m.confidence,
+    }
+
+
+def _event_row(ev: Mapping[str, Any], change: str, classifier_version: str) -> dict[str, Any]:
+    place = ev.get("place") or {}
+    figures: Mapping[str, Mapping[str, Any]] = ev.get("figures") or {}
+    children = [f.get("children") for f in figures.values() if f.get("children") is not None]
+    t_first = datetime.fromtimestamp(float(ev["t_first"]), UTC)
+    t_last = datetime.fromtimestamp(float(ev["t_last"]), UTC)
+    return {
+        "id": ev["id"],
+        "types": list(ev["types"]),
+        "killed": ev.get("killed_min"),
+        "killed_max": ev.get("killed_max"),
+        "injured": ev.get("injured_min"),
+        "injured_max": ev.get("injured_max"),
+        "children": min(children) if children else None,
+        "place_name": place.get("name"),
+        "admin1": place.get("admin1"),
+        "country": place.get("country"),
+        "lat": place.get("lat"),
+        "lon": place.get("lon"),
+        "precision": place.get("precision"),
+        "weapon": ev.get("weapon"),
+        "aircraft": ev.get("aircraft"),
+        "actor": ev.get("actor"),
+        "target": ev.get("target"),
+        "occurred_on": ev.get("date"),
+        "event_time": t_first.isoformat(),
+        "report_time": t_last.isoformat(),
+        "confidence": ev.get("confidence"),
+        "classifier_version": classifier_version,
+        "sources_count": int(ev.get("sources_count", len(ev.get("reports", ())))),
+        "reports": list(ev.get("reports", ())),
+        "duplicates": list(ev.get("duplicates", ())),
+        "first_seen": t_first.isoformat(),
+        "last_seen": t_last.isoformat(),
+        "status": "merged" if ev.get("merged_into") else "active",
+        "merged_into": ev.get("merged_into"),
+        "revision": int(ev.get("revision", 1)),
+        "change": change,
+    }
+
+
+def event_message(row: Mapping[str, Any], report_id: str) -> dict[str, Any]:
+    """The ``events-classified-v1`` message for one canonical event change."""
+    return {
+        "schema_version": EVENT_SCHEMA_VERSION,
+        "change": row["change"],
+        "event_id": row["id"],
+        "revision": row["revision"],
+        "caused_by_report": report_id,
+        "event": {k: v for k, v in row.items() if k not in ("change", "revision")},
+    }
