@@ -1,15 +1,18 @@
 """Alembic environment for the curated store.
 
 Where the URL comes from, first match wins: a connection handed in by the caller
-(``config.attributes["connection"]``, used by pytest-alembic), ``config.attributes["url"]`` (set by
-``sinks.migrate``), the ``sqlalchemy.url`` main option (``alembic -x``-free CLI use with an ini), and finally
-``Settings().database_url_plain()`` (``SITREP_DATABASE_URL``).
+(``config.attributes["connection"]``: a Connection, or an Engine as pytest-alembic passes),
+``config.attributes["url"]`` (set by ``sinks.migrate``), the ``sqlalchemy.url`` main option (an ini that
+sets one), and finally ``Settings().database_url_plain()`` (``SITREP_DATABASE_URL``, what the plain
+``alembic`` command with the repository's alembic.ini uses).
 """
 
 from __future__ import annotations
 
+from logging.config import fileConfig
+
 from alembic import context
-from sqlalchemy import Connection
+from sqlalchemy import Connection, Engine
 
 from sinks.models import Base
 from sinks.store import make_engine
@@ -17,6 +20,10 @@ from sitrep.settings import Settings
 
 config = context.config
 target_metadata = Base.metadata
+
+if config.config_file_name is not None:
+    # Only the plain `alembic` command has an ini; sinks.migrate leaves logging to the application.
+    fileConfig(config.config_file_name, disable_existing_loggers=False)
 
 
 def _url() -> str:
@@ -50,8 +57,13 @@ def run_migrations_offline() -> None:
 
 def run_migrations_online() -> None:
     given = config.attributes.get("connection")
-    if given is not None:
+    if isinstance(given, Connection):
         _run(given)
+        return
+    if isinstance(given, Engine):  # pytest-alembic hands in an engine
+        with given.connect() as connection:
+            _run(connection)
+            connection.commit()
         return
     # Foreign keys off while migrating: SQLite batch mode drops and re-creates tables, which would
     # otherwise cascade into (or be refused by) the rows that reference them.

@@ -5,6 +5,7 @@ Call :func:`make_engine` from ``main()`` (never at import time) and pass the eng
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
@@ -46,10 +47,13 @@ def make_engine(url: str | URL, *, echo: bool = False, sqlite_foreign_keys: bool
     SQLite connections get WAL, a busy timeout and (unless ``sqlite_foreign_keys`` is False, which batch
     migrations need while they copy tables) enforced foreign keys. PostgreSQL uses psycopg 3 with
     ``pool_pre_ping`` so connections broken by a server restart are replaced instead of failing a batch.
-    Nothing connects until the engine is first used.
+    Nothing connects until the engine is first used; a SQLite file's directory is created if missing.
     """
     parsed = normalise_url(url)
     if parsed.get_backend_name() == "sqlite":
+        if parsed.database and parsed.database != ":memory:" and not parsed.database.startswith("file:"):
+            # The default URL points into ./var, which a fresh checkout does not have yet.
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(parsed, echo=echo)
         event.listen(engine, "connect", _sqlite_pragmas(sqlite_foreign_keys))
         return engine
