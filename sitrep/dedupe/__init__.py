@@ -21,7 +21,7 @@ from sitrep.dedupe.corroborate import EventDecision, corroborate, event_id_for, 
 from sitrep.dedupe.decide import ReportDecision, decide_report
 from sitrep.dedupe.expire import ExpiryResult, expire
 from sitrep.dedupe.params import DedupeParams
-from sitrep.dedupe.signature import Signature, band_keys, jaccard, signature
+from sitrep.dedupe.signature import Signature, band_keys, jaccard, signature, sketch
 from sitrep.dedupe.state import DedupeState
 from sitrep.dedupe.text import fingerprint, normalise, strip_boilerplate, word_shingles
 
@@ -42,6 +42,7 @@ __all__ = [
     "jaccard",
     "normalise",
     "signature",
+    "sketch",
     "strip_boilerplate",
     "word_shingles",
 ]

@@ -23,8 +23,8 @@ class DedupeParams:
     state_window_days: float = 7.0
     shingle_words: int = 3
     num_perm: int = 128
-    bands: int = 32
-    rows: int = 4
+    bands: int = 21
+    rows: int = 6
     seed: int = 20240611
     # Two death/injury tolls for one incident are compatible unless the larger exceeds
     # ``count_ratio`` times the smaller plus ``count_slack`` (tolls rise, but 1 versus 40 is two incidents).

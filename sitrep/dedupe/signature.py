@@ -9,13 +9,14 @@ signature is a plain ``list[int]`` (unsigned 32-bit values) so it travels in JSO
 from __future__ import annotations
 
 import hashlib
+import operator
 import struct
 from collections.abc import Sequence
 
 import rensa
 
 from sitrep.dedupe.params import DEFAULT_PARAMS, DedupeParams
-from sitrep.dedupe.text import word_shingles
+from sitrep.dedupe.text import fingerprint_of, sentences, shingles_of
 
 # Band keys carry the hashing algorithm's version so a rensa upgrade that changed its hashing could never
 # match old signatures against new ones by accident.
@@ -24,29 +25,40 @@ _ALGORITHM = f"r{rensa.RMinHash.ALGORITHM_VERSION}"
 Signature = list[int]
 
 
+def _minhash(shingles: set[str], params: DedupeParams) -> Signature:
+    m = rensa.RMinHash(num_perm=params.num_perm, seed=params.seed)
+    if shingles:
+        m.update(list(shingles))  # MinHash is order-independent, so set order does not matter
+    return [int(v) for v in m.digest()]
+
+
 def signature(text: str, params: DedupeParams = DEFAULT_PARAMS) -> Signature:
     """The MinHash signature (``params.num_perm`` ints) of the word shingles of ``text``; deterministic."""
-    m = rensa.RMinHash(num_perm=params.num_perm, seed=params.seed)
-    shingles = word_shingles(text, params.shingle_words)
-    if shingles:
-        m.update(sorted(shingles))
-    return [int(v) for v in m.digest()]
+    return _minhash(shingles_of(sentences(text), params.shingle_words), params)
+
+
+def sketch(text: str, params: DedupeParams = DEFAULT_PARAMS) -> tuple[str, Signature]:
+    """``(fingerprint(text), signature(text, params))`` in one pass over the text (what stage A computes)."""
+    sents = sentences(text)
+    return fingerprint_of(sents), _minhash(shingles_of(sents, params.shingle_words), params)
 
 
 def band_keys(sig: Sequence[int], params: DedupeParams = DEFAULT_PARAMS) -> list[str]:
     """One string key per LSH band: two signatures sharing any key are near-duplicate candidates."""
     if len(sig) < params.bands * params.rows:
         raise ValueError(f"signature has {len(sig)} values, need {params.bands * params.rows}")
-    keys = []
-    for b in range(params.bands):
-        rows = sig[b * params.rows : (b + 1) * params.rows]
-        digest = hashlib.blake2b(struct.pack(f"<{params.rows}I", *rows), digest_size=8).hexdigest()
-        keys.append(f"{_ALGORITHM}:{params.num_perm}:{b}:{digest}")
-    return keys
+    packed = struct.pack(f"<{params.bands * params.rows}I", *sig[: params.bands * params.rows])
+    width = 4 * params.rows
+    prefix = f"{_ALGORITHM}:{params.num_perm}:{params.seed}:"
+    return [
+        f"{prefix}{b}:{hashlib.blake2b(packed[b * width : (b + 1) * width], digest_size=8).hexdigest()}"
+        for b in range(params.bands)
+    ]
 
 
 def jaccard(a: Sequence[int], b: Sequence[int]) -> float:
     """Estimated Jaccard similarity of the shingle sets behind two signatures of equal length."""
     if len(a) != len(b) or not a:
         raise ValueError("signatures must be non-empty and of equal length")
-    return sum(1 for x, y in zip(a, b, strict=True) if x == y) / len(a)
+    equal: int = sum(map(operator.eq, a, b))
+    return equal / len(a)
