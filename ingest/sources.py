@@ -256,7 +256,8 @@ class _TextExtractor(html.parser.HTMLParser):
 
     def handle_data(self, data: str) -> None:
         if not self._skipping:
-            self.parts.append(data)
+            # Line breaks in HTML text are plain whitespace; only block elements break lines.
+            self.parts.append(data.replace("\r", " ").replace("\n", " "))
 
 
 def html_to_text(fragment: str) -> str:
