@@ -308,7 +308,14 @@ def _run_maven(mvn: str, pom: Path, version: str, log4j_version: str, out: Path,
                 progress(line)
         code = proc.wait()
     if code != 0:
-        errors = [line for line in tail if "ERROR" in line] or tail
+        # Maven's first [ERROR] paragraph names the cause; the rest is boilerplate about -e and -X.
+        errors: list[str] = []
+        for line in tail:
+            if line.startswith("[ERROR]"):
+                if line.strip() == "[ERROR]" and errors:
+                    break
+                errors.append(line)
+        errors = errors or tail
         raise BrokerError(
             f"Maven could not resolve org.apache.kafka:kafka_2.13:{version} (exit {code}):\n"
             + "\n".join(errors[-15:])
