@@ -11,7 +11,7 @@ from pathlib import Path
 
 from sitrep.classify.engine import Classifier
 from sitrep.classify.gazetteer import Gazetteer, build_gazetteer, distance_km
-from sitrep.classify.rules import DEFAULT_RULES_PATH, CLASSIFIER_VERSION, load_rules
+from sitrep.classify.rules import CLASSIFIER_VERSION, DEFAULT_RULES_PATH, load_rules
 
 __all__ = ["CLASSIFIER_VERSION", "Classifier", "Gazetteer", "distance_km", "load_classifier"]
 

