@@ -230,7 +230,10 @@ def _finer(a: Mapping[str, Any] | None, b: Mapping[str, Any] | None) -> Mapping[
         return b
     if b is None:
         return a
-    return b if _PRECISION_RANK[b["precision"]] < _PRECISION_RANK[a["precision"]] else a
+    rank_a, rank_b = _PRECISION_RANK[a["precision"]], _PRECISION_RANK[b["precision"]]
+    if rank_a == rank_b and a.get("lat") is None and b.get("lat") is not None:
+        return b  # same precision, but only ``b`` says where exactly
+    return b if rank_b < rank_a else a
 
 
 def _ordered_union(a: Iterable[str], b: Iterable[str]) -> list[str]:
@@ -449,9 +452,10 @@ def _corroborate_original(
             decisions.append(EventDecision(eid, "created", dict(ev), idx))
             continue
 
-        # Join the best candidate, then merge in every other candidate that is one incident with it.
-        target = candidates[0][1]
-        group = [target]
+        # Join the best candidate; the mention may reveal that other candidates are the same incident (say it
+        # gives coordinates an event lacked), so those compatible with the joined event are merged into it.
+        joined = _fold_mention(candidates[0][1], report_id, m, place, date_iso, t, own_cells)
+        group = [joined]
         for _, other in candidates[1:]:
             if all(_events_mergeable(g, other, params) for g in group):
                 group.append(other)
@@ -463,23 +467,33 @@ def _corroborate_original(
             state.events[absorbed["id"]] = gone
             _remove_from_cells(state, absorbed["id"], absorbed["cells"])
             decisions.append(EventDecision(absorbed["id"], "merged", dict(gone), idx, survivor["id"]))
-
-        ev = dict(survivor)
-        ev["types"] = sorted(set(ev["types"]) | set(m.types))
-        ev["reports"] = _ordered_union(ev["reports"], [report_id])
-        ev["figures"] = {**ev["figures"], report_id: _mention_figures(m)}
-        ev["place"] = _finer(ev["place"], place)
-        ev["date"] = ev["date"] or date_iso
-        ev["t_last"] = max(ev["t_last"], t)
-        ev["weapon"] = ev.get("weapon") or m.weapon
-        ev["aircraft"] = ev.get("aircraft") or m.aircraft
-        ev["cells"] = _ordered_union(ev["cells"], own_cells)
-        ev = _with_figures(ev)
-        state.events[ev["id"]] = ev
-        _add_to_cells(state, ev["id"], ev["cells"])
+        state.events[survivor["id"]] = survivor
+        _add_to_cells(state, survivor["id"], survivor["cells"])
         change: Change = "merged" if len(group) > 1 else "updated"
-        decisions.append(EventDecision(ev["id"], change, dict(ev), idx))
+        decisions.append(EventDecision(survivor["id"], change, dict(survivor), idx))
     return decisions
+
+
+def _fold_mention(
+    event: Mapping[str, Any],
+    report_id: str,
+    m: EventMention,
+    place: Mapping[str, Any] | None,
+    date_iso: str | None,
+    t: float,
+    own_cells: list[str],
+) -> dict[str, Any]:
+    ev = dict(event)
+    ev["types"] = sorted(set(ev["types"]) | set(m.types))
+    ev["reports"] = _ordered_union(ev["reports"], [report_id])
+    ev["figures"] = {**ev["figures"], report_id: _mention_figures(m)}
+    ev["place"] = _finer(ev["place"], place)
+    ev["date"] = ev["date"] or date_iso
+    ev["t_last"] = max(ev["t_last"], t)
+    ev["weapon"] = ev.get("weapon") or m.weapon
+    ev["aircraft"] = ev.get("aircraft") or m.aircraft
+    ev["cells"] = _ordered_union(ev["cells"], own_cells)
+    return _with_figures(ev)
 
 
 def _score(place: Mapping[str, Any], t: float, ev: Mapping[str, Any]) -> tuple[Any, ...]:
