@@ -49,7 +49,7 @@ _SPECIFIC = ("city", "admin1")
 _SUFFIX_S = re.compile(r"(?<=\d)s$|(?<=[A-Z])s$")
 _MIL_PREFIX = re.compile(r"^(?:Mil|Aero)\s+")
 _DRONE_OPERATOR = re.compile(
-    r"\b(?:an?|the)\s+(?:US|U\.S\.|American|Israeli|Turkish|Iranian|British|French|Syrian|Iraqi|Jordanian|"
+    r"\b(?:[Aa]n?|[Tt]he)\s+(?:US|U\.S\.|American|Israeli|Turkish|Iranian|British|French|Syrian|Iraqi|Jordanian|"
     r"Italian|coalition)\s+(?:military\s+|army\s+|air\s+force\s+)?(?:drone|UAV)\b"
 )
 
@@ -112,6 +112,8 @@ class Classifier:
             ("count.both", p("killed_two_pilots")),
             ("count.one_subject", p("subject_one")),
             ("count.pair", p("pair_subjects")),
+            ("count.bodies", p("bodies_of")),
+            ("count.bare_singular", p("bare_singular")),
         ]
 
     # --- entry point ---------------------------------------------------------------------------------
@@ -532,9 +534,14 @@ def _split(pattern: re.Pattern[str], text: str, start: int, end: int) -> list[tu
 
 
 def _most_specific(hits: list[_PlaceHit]) -> Place | None:
+    """The most specific place; a town wins over its oblast, but an oblast named beside a town of the
+    same name elsewhere ("the village of X in the Y region") wins over that town."""
+    admin1s = {h.place.admin1 for h in hits if h.place.precision == "admin1"}
     best: Place | None = None
     order = {"city": 2, "admin1": 1, "country": 0}
     for h in hits:
+        if h.place.precision == "city" and admin1s and h.place.admin1 not in admin1s:
+            continue
         if best is None or order[h.place.precision] > order[best.precision]:
             best = h.place
     return best

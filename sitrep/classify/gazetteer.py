@@ -30,7 +30,7 @@ UA_ADMIN1: Mapping[str, tuple[str, tuple[str, ...]]] = MappingProxyType(
         "02": ("Chernihiv oblast", ("Chernihiv", "Chernigov", "Chernihivska", "Chernigovskaya")),
         "03": ("Chernivtsi oblast", ("Chernivtsi", "Chernovtsy", "Chernivetska")),
         "04": ("Dnipropetrovsk oblast", ("Dnipropetrovsk", "Dnepropetrovsk", "Dnipropetrovska", "Dnipro")),
-        "05": ("Donetsk oblast", ("Donetsk", "Donetska", "Donetskaya")),
+        "05": ("Donetsk oblast", ("Donetsk", "Donetska", "Donetskaya", "DPR", "Donetsk People's Republic")),
         "06": ("Ivano-Frankivsk oblast", ("Ivano-Frankivsk", "Ivano-Frankovsk", "Ivano-Frankivska")),
         "07": ("Kharkiv oblast", ("Kharkiv", "Kharkov", "Kharkivska", "Kharkovskaya")),
         "08": ("Kherson oblast", ("Kherson", "Khersonska", "Khersonskaya")),
@@ -39,7 +39,10 @@ UA_ADMIN1: Mapping[str, tuple[str, tuple[str, ...]]] = MappingProxyType(
         "11": ("Crimea", ("Crimea", "Krym", "Avtonomna Respublika Krym", "Autonomous Republic of Crimea")),
         "12": ("Kyiv city", ("Kyiv city", "Kiev city")),
         "13": ("Kyiv oblast", ("Kyiv", "Kiev", "Kyivska", "Kievskaya")),
-        "14": ("Luhansk oblast", ("Luhansk", "Lugansk", "Luhanska", "Luganskaya")),
+        "14": (
+            "Luhansk oblast",
+            ("Luhansk", "Lugansk", "Luhanska", "Luganskaya", "LPR", "Luhansk People's Republic", "Lugansk People's Republic"),
+        ),
         "15": ("Lviv oblast", ("Lviv", "Lvov", "Lvivska")),
         "16": ("Mykolaiv oblast", ("Mykolaiv", "Mykolayiv", "Nikolaev", "Nikolayev", "Mykolaivska")),
         "17": ("Odesa oblast", ("Odesa", "Odessa", "Odeska", "Odesskaya")),
@@ -219,6 +222,8 @@ def build_gazetteer(
         entry = _Entry(place, 1_000_000, True)
         for alias in (canonical, *aliases):
             add(regions, _REGION_WORDS.sub("", fold(alias)), entry)
+            if alias.isupper() or "Republic" in alias:
+                add(entries, alias, entry)  # "in the DPR" names the oblast without a region word
         add(entries, canonical, entry)
         del code
     for sub in pycountry.subdivisions:
