@@ -152,7 +152,13 @@ class Classifier:
                     clause, c_start, s_index, history, sentence_has_strike, last_class
                 )
                 for draft in found:
-                    draft.place = _most_specific(clause_places) or _most_specific(sentence_places)
+                    if "strike" in draft.types:
+                        # "Russia launched ..." names the attacker, not where the strike landed.
+                        where = [h for h in clause_places if not self._is_actor(text, h)]
+                        around = [h for h in sentence_places if not self._is_actor(text, h)]
+                    else:
+                        where, around = clause_places, sentence_places
+                    draft.place = _most_specific(where) or _most_specific(around)
                     draft.occurred_on = (
                         self._explicit_date(clause, published)
                         or self._explicit_date(sentence, published)
@@ -165,6 +171,11 @@ class Classifier:
                         last_class = "injured"
                 drafts.extend(found)
         return drafts
+
+    def _is_actor(self, text: str, hit: _PlaceHit) -> bool:
+        if hit.place.precision != "country":
+            return False
+        return bool(self.rules.p("country_as_actor").match(text, hit.end, min(len(text), hit.end + 60)))
 
     def _is_history(self, sentence: str) -> bool:
         for m in self.rules.p("history").finditer(sentence):
