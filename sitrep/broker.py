@@ -41,6 +41,10 @@ HOST = "127.0.0.1"
 
 DEFAULT_KAFKA_VERSION = "4.1.1"
 DEFAULT_HEAP = "512m"
+# A local broker carries little load but is started often (every test session): the client compiler alone
+# and the serial collector spend less CPU during start-up than C2 and G1 (measured here: about 1-2 s less
+# of 4-6 s on a busy 2-core machine), and their steady-state cost does not matter at this scale.
+FAST_START_JVM_OPTIONS: tuple[str, ...] = ("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC")
 STOP_TIMEOUT_S = 30.0
 READY_TIMEOUT_S = 60.0
 
@@ -448,6 +452,7 @@ def start_broker(
     message_max_bytes: int = 1_048_576,
     extra_properties: Mapping[str, str] | None = None,
     heap: str = DEFAULT_HEAP,
+    jvm_options: tuple[str, ...] = FAST_START_JVM_OPTIONS,
     ready_timeout: float = READY_TIMEOUT_S,
     progress: Progress = _no_progress,
 ) -> BrokerInfo:
@@ -457,6 +462,7 @@ def start_broker(
     ``port`` None or 0 picks a free port; ``controller_port`` None reuses the port stored from an earlier
     run of this home (the KRaft voter set records it) or picks a free one. The storage under ``home/data`` is
     formatted on first start only, so topics and offsets survive ``stop_broker`` + ``start_broker``.
+    The JVM gets ``-Xmx<heap>`` plus ``jvm_options`` (default: tuned for a quick start, not throughput).
 
     Raises ConfigurationError when Java or Maven is missing or a port is taken, BrokerError when the jars
     cannot be fetched, the JVM exits during start-up, or the broker is not ready within ``ready_timeout``
@@ -507,8 +513,7 @@ def start_broker(
         java,
         f"-Xmx{heap}",
         "-Xms64m",
-        "-XX:+UseG1GC",
-        "-XX:MaxGCPauseMillis=20",
+        *jvm_options,
         "-Djava.awt.headless=true",
         f"-Dkafka.logs.dir={logs_dir}",
         f"-Dlog4j2.configurationFile={log4j}",
