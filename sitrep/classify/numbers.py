@@ -31,7 +31,7 @@ _APPROX_PREFIX = (
     r"(?:over|more\s+than|at\s+least|nearly|almost|about|around|approximately|roughly|some|up\s+to|"
     r"upwards\s+of|as\s+many\s+as|no\s+fewer\s+than|no\s+less\s+than|an\s+estimated|close\s+to)"
 )
-_RANGE_JOIN = r"(?:\s*(?:-|–|—)\s*|\s+to\s+|\s+or\s+)"
+_RANGE_JOIN = r"(?:\s*(?:-|\u2013|\u2014)\s*|\s+to\s+|\s+or\s+)"
 
 QUANTITY = (
     rf"(?:(?:{_APPROX_PREFIX}\s+)?{_BASE}(?:{_RANGE_JOIN}{_BASE})?|{_VAGUE_RE}(?:\s+of)?)"
@@ -40,6 +40,7 @@ QUANTITY_RE = re.compile(QUANTITY, re.IGNORECASE)
 _PREFIX_RE = re.compile(rf"^{_APPROX_PREFIX}\s+", re.IGNORECASE)
 _RANGE_RE = re.compile(rf"^({_BASE}){_RANGE_JOIN}({_BASE})$", re.IGNORECASE)
 _DIGITS_RE = re.compile(rf"^(?:{_DIGITS})$")
+_WORD_NUMBER_RE = re.compile(rf"^{_WORD_NUMBER}$", re.IGNORECASE)
 
 # Absurd values are almost always years or identifiers, not body counts.
 MAX_COUNT = 1_000_000
@@ -64,7 +65,8 @@ def parse_quantity(phrase: str) -> Quantity | None:
     stripped = _PREFIX_RE.sub("", text)
     if stripped != text:
         approximate, text = True, stripped
-    ranged = _RANGE_RE.match(text)
+    # "twenty-three" is one number, not the range "twenty to three".
+    ranged = None if _WORD_NUMBER_RE.match(text) else _RANGE_RE.match(text)
     if ranged:
         low = _base_value(ranged.group(1))
         high = _base_value(ranged.group(2))

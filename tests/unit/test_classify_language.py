@@ -1,0 +1,184 @@
+"""Reading the language: negation, hedging, history, counts, types. Sentences written for these tests."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+
+from sitrep.classify import Classifier, load_classifier
+from sitrep.model import Classification, Report
+
+
+@pytest.fixture(scope="module")
+def classifier() -> Classifier:
+    return load_classifier()
+
+
+def read(classifier: Classifier, text: str, published: datetime | None = None) -> Classification:
+    return classifier(Report(id="t", text=text, published_at=published))
+
+
+# --- negation, hedging, history -------------------------------------------------------------------
+
+
+def test_no_casualties_reported_is_a_strike_without_casualty(classifier: Classifier) -> None:
+    result = read(classifier, "A missile hit a warehouse in Odesa overnight; no casualties were reported.")
+    assert result.labels == ("strike",)
+    assert result.events[0].killed is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Shelling damaged three houses in Nikopol, but nobody was hurt.",
+        "Drones struck a depot near Dnipro. No one was injured, the governor said.",
+        "Artillery fire hit the outskirts of Kupiansk without casualties.",
+    ],
+)
+def test_negated_casualties_are_not_casualties(classifier: Classifier, text: str) -> None:
+    assert "casualty" not in read(classifier, text).labels
+    assert "strike" in read(classifier, text).labels
+
+
+def test_history_and_aggregates_produce_no_event(classifier: Classifier) -> None:
+    text = (
+        "Since the start of the full-scale invasion, unexploded shells have killed hundreds of farmers. "
+        "Mines have wounded many civilians in recent years."
+    )
+    assert read(classifier, text).events == ()
+
+
+def test_threatened_strike_is_not_a_strike(classifier: Classifier) -> None:
+    for text in (
+        "Moscow threatened to strike government buildings in Kyiv with missiles.",
+        "Officials warned that Russia may launch a massive missile attack on the energy grid this week.",
+        "The army is preparing to shell the town if the garrison does not surrender.",
+    ):
+        assert "strike" not in read(classifier, text).labels, text
+
+
+def test_unknown_casualty_figures_are_not_invented(classifier: Classifier) -> None:
+    result = read(classifier, "A drone attack hit Sumy. Information about casualties is being clarified.")
+    assert result.labels == ("strike",)
+
+
+# --- counts ----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "killed", "approximate"),
+    [
+        ("A rocket strike on Kramatorsk killed seven people.", 7, False),
+        ("Twenty-three civilians were killed when missiles hit Vinnytsia.", 23, False),
+        ("At least 12 people died after a glide bomb hit a shop in Kostiantynivka.", 12, True),
+        ("An airstrike on a market killed over 40 people in northern Yemen.", 40, True),
+        ("Three to five people were killed by shelling in Toretsk.", 3, True),
+        ("The death toll from the missile strike on Dnipro rose to 45.", 45, False),
+        ("Shelling of Kherson killed a 70-year-old woman.", 1, False),
+    ],
+)
+def test_killed_counts_in_words_digits_and_hedges(
+    classifier: Classifier, text: str, killed: int, approximate: bool
+) -> None:
+    (event,) = read(classifier, text).events
+    assert "casualty" in event.types
+    assert event.killed == killed
+    assert event.killed_approximate is approximate
+
+
+def test_dozens_is_an_approximate_lower_bound(classifier: Classifier) -> None:
+    (event,) = read(classifier, "Dozens of people were wounded when a missile struck central Zaporizhzhia.").events
+    assert event.injured == 24 and event.injured_approximate
+
+
+def test_including_a_child_counts_children(classifier: Classifier) -> None:
+    (event,) = read(classifier, "Shelling in Kherson injured four residents, including a child.").events
+    assert (event.injured, event.children) == (4, 1)
+    (event,) = read(classifier, "Nine people, including three children, were hurt in a drone attack on Sumy.").events
+    assert (event.injured, event.children) == (9, 3)
+
+
+def test_killed_and_wounded_are_kept_apart(classifier: Classifier) -> None:
+    (event,) = read(classifier, "Russian shelling killed two men and wounded five others in Kherson.").events
+    assert (event.killed, event.injured) == (2, 5)
+
+
+def test_uncounted_casualties_are_a_casualty_without_numbers(classifier: Classifier) -> None:
+    (event,) = read(classifier, "Russian troops shelled Huliaipole; there are dead and wounded.").events
+    assert set(event.types) == {"strike", "casualty"}
+    assert (event.killed, event.injured) == (None, None)
+
+
+# --- types -----------------------------------------------------------------------------------------
+
+
+def test_interception_of_attack_drones_is_airspace_response_not_aircraft_loss(classifier: Classifier) -> None:
+    result = read(classifier, "Air defence forces shot down 37 of 45 Shahed drones over six regions overnight.")
+    assert "airspace_response" in result.labels
+    assert "aircraft_loss" not in result.labels
+
+
+def test_missiles_shot_down_are_not_aircraft_losses(classifier: Classifier) -> None:
+    result = read(classifier, "Two cruise missiles were shot down over Kyiv region, the air force said.")
+    assert result.labels == ("airspace_response",)
+
+
+def test_crewed_aircraft_shot_down_is_aircraft_loss(classifier: Classifier) -> None:
+    (event,) = read(classifier, "Ukrainian forces said a Russian Su-34 was shot down near Marinka.").events
+    assert event.types == ("aircraft_loss",)
+    assert event.aircraft == "Su-34"
+
+
+def test_the_shooter_is_not_the_loss(classifier: Classifier) -> None:
+    (event,) = read(classifier, "Two F-16s shot down an Orlan-10 reconnaissance drone near the border.").events
+    assert "aircraft_loss" in event.types
+    assert event.aircraft == "Orlan-10"
+
+
+def test_helicopter_crash_with_crew_killed(classifier: Classifier) -> None:
+    (event,) = read(classifier, "A Mi-8 helicopter crashed in the mountains, killing both pilots.").events
+    assert set(event.types) == {"aircraft_loss", "casualty"}
+    assert (event.aircraft, event.killed) == ("Mi-8", 2)
+
+
+def test_scramble_alert_and_closure_are_airspace_responses(classifier: Classifier) -> None:
+    for text in (
+        "Romania scrambled two F-16 jets after drones approached its border.",
+        "An air-raid alert was declared across eastern Ukraine on Tuesday morning.",
+        "Poland temporarily closed the airspace over Rzeszow.",
+    ):
+        assert "airspace_response" in read(classifier, text).labels, text
+        assert "aircraft_loss" not in read(classifier, text).labels, text
+
+
+def test_ground_fighting_without_stand_off_weapons_is_not_a_strike(classifier: Classifier) -> None:
+    assert "strike" not in read(classifier, "Infantry units clashed near the village for several hours.").labels
+
+
+def test_two_places_two_incidents(classifier: Classifier) -> None:
+    text = "A missile hit an apartment block in Kharkiv, killing three. In Odesa, a drone struck the port."
+    events = read(classifier, text).events
+    assert len(events) == 2
+    assert {e.location.admin1 for e in events if e.location} == {"Kharkiv oblast", "Odesa oblast"}
+
+
+def test_follow_up_sentence_joins_the_incident(classifier: Classifier) -> None:
+    text = "Russian drones attacked Sumy overnight. The attack damaged a school. Two people were injured."
+    (event,) = read(classifier, text).events
+    assert set(event.types) == {"strike", "casualty"}
+    assert event.injured == 2
+
+
+# --- dates -----------------------------------------------------------------------------------------
+
+
+def test_weekday_resolves_against_published_time(classifier: Classifier) -> None:
+    published = datetime(2025, 7, 3, 9, 0, tzinfo=UTC)  # a Thursday
+    (event,) = read(classifier, "On Monday a missile struck Poltava, killing two.", published).events
+    assert event.occurred_on == date(2025, 6, 30)
+
+
+def test_no_published_time_means_no_weekday_date(classifier: Classifier) -> None:
+    (event,) = read(classifier, "On Monday a missile struck Poltava, killing two.").events
+    assert event.occurred_on is None
