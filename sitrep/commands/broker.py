@@ -30,7 +30,7 @@ broker_app = typer.Typer(
 _BATCH_HEADROOM_BYTES = 64 * 1024
 
 
-def _default_port(bootstrap_servers: str) -> int:
+def port_from_bootstrap(bootstrap_servers: str) -> int:
     """The port of SITREP_KAFKA_BOOTSTRAP_SERVERS when it names one local broker, else Kafka's 9092."""
     first = bootstrap_servers.split(",")[0].strip()
     host, _, port = first.rpartition(":")
@@ -138,7 +138,7 @@ def up(
 def _port_to_bind(port: int | None, settings: Settings) -> int | None:
     """The port to bind: an explicit ``--port`` (0 meaning any free port), else the one the settings name."""
     if port is None:
-        return _default_port(settings.kafka_bootstrap_servers)
+        return port_from_bootstrap(settings.kafka_bootstrap_servers)
     return port or None
 
 
