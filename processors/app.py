@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -37,15 +37,13 @@ from faust.types import EventT
 import schemas
 from processors import metrics
 from sitrep.dedupe import DedupeState
-from sitrep.errors import InvalidReport, SinkUnavailable
+from sitrep.errors import InvalidReport, SinkUnavailable, StoreRejected
 from sitrep.model import EVENT_TYPES
 from sitrep.pipeline import Origin, Pipeline, Prepared
 from sitrep.settings import Settings
+from sitrep.topics import CURATED_DLQ_TOPIC, CURATED_TOPIC, PREPARED_TOPIC
 
 log = logging.getLogger("sitrep.worker")
-
-PREPARED_TOPIC = "reports-prepared-v1"
-CURATED_TOPIC = "reports-curated-v1"
 
 
 @dataclass
@@ -54,6 +52,7 @@ class Topics:
     dlq: faust.TopicT
     prepared: faust.TopicT
     curated: faust.TopicT
+    sink_dlq: faust.TopicT
     classified: faust.TopicT
     by_type: dict[str, faust.TopicT]
 
@@ -134,6 +133,7 @@ def declare_topics(app: faust.App, settings: Settings) -> Topics:
         dlq=topic(settings.topic_dlq, n),
         prepared=topic(PREPARED_TOPIC, 1),
         curated=topic(CURATED_TOPIC, n),
+        sink_dlq=topic(CURATED_DLQ_TOPIC, n),
         classified=topic(settings.topic_classified, n),
         by_type={t: topic(settings.topic_for_type(t), n) for t in EVENT_TYPES},
     )
@@ -151,8 +151,7 @@ def declare_tables(app: faust.App) -> DedupeState:
             f"dedupe-{name}",
             partitions=1,
             use_partitioner=True,
-            key_serializer="json",
-            value_serializer="json",
+            schema=faust.Schema(key_serializer="json", value_serializer="json"),
             help=f"sitrep dedupe state: {name}",
         )
 
@@ -221,9 +220,17 @@ def build(app: faust.App, settings: Settings, pipeline: Pipeline, writer: Any) -
             sends = []
             for event in events:
                 prepared: Prepared = pipeline.load_prepared(event.message.value)
-                outcome = pipeline.curate(prepared, tables)
+                # Faust's RocksDB store files a table write under the partition of the "current
+                # event", which noack_take does not set in the agent's own context: set it here.
+                stream._set_current_event(event)
+                try:
+                    outcome = pipeline.curate(prepared, tables)
+                finally:
+                    stream._set_current_event(None)
                 sends.append(
-                    await topics.curated.send(key=prepared.report.id.encode(), value=orjson.dumps(outcome.record))
+                    await topics.curated.send(
+                        key=prepared.report.id.encode(), value=orjson.dumps(outcome.record)
+                    )
                 )
                 for change in outcome.publications:
                     value = orjson.dumps(change.message)
@@ -237,33 +244,64 @@ def build(app: faust.App, settings: Settings, pipeline: Pipeline, writer: Any) -
             for event in events:
                 await stream.ack(event)
 
+    async def rejected(item: dict[str, Any], error: Exception) -> None:
+        report_id = str(item.get("report", {}).get("id", ""))
+        headers = [
+            ("sitrep-dlq-reason", b"store_rejected"),
+            ("sitrep-dlq-detail", str(error)[:1000].encode()),
+        ]
+        await (await topics.sink_dlq.send(key=report_id.encode(), value=orjson.dumps(item), headers=headers))
+
     @app.agent(topics.curated, name="sink")
     async def sink(stream: faust.StreamT[Any]) -> None:
         async for events in stream.noack_take(settings.sink_batch_size, within=settings.sink_batch_seconds):
             items = [orjson.loads(event.message.value) for event in events]
-            await write_until_done(writer, items)
+            await write_until_done(writer, items, rejected)
             for event in events:
                 await stream.ack(event)
 
     return topics
 
 
-async def write_until_done(writer: Any, items: list[dict[str, Any]]) -> None:
-    """Write one batch, retrying with capped exponential backoff while the store is unavailable.
+async def write_until_done(
+    writer: Any,
+    items: list[dict[str, Any]],
+    dead_letter: Callable[[dict[str, Any], Exception], Awaitable[None]],
+) -> None:
+    """Store one batch; return only once every item is committed or dead-lettered.
 
-    Never returns without the batch being committed; cancellation (shutdown) leaves the batch
-    unacknowledged so it is read again after restart.
+    Trouble (store unreachable) is retried with capped exponential backoff, forever: the batch
+    stays unacknowledged, so a shutdown meanwhile loses nothing. Poison (the store rejects the
+    data) is isolated by writing the items one by one; each rejected item goes to the sink's
+    dead-letter topic, so one bad row can neither wedge the pipeline nor take its batch with it.
     """
+    try:
+        await _write_retrying(writer, items)
+    except StoreRejected:
+        for item in items:
+            try:
+                await _write_retrying(writer, [item])
+            except StoreRejected as error:
+                metrics.DEAD_LETTERS.labels("store_rejected").inc()
+                log.error("store rejected report %s: %s", item.get("report", {}).get("id"), error)
+                await dead_letter(item, error)
+
+
+async def _write_retrying(writer: Any, items: list[dict[str, Any]]) -> None:
+    from sqlalchemy import exc
+
     delay = 0.2
     while True:
         try:
             with metrics.SINK_SECONDS.time():
                 await asyncio.to_thread(writer, items)
-        except SinkUnavailable as exc:
+        except SinkUnavailable as error:
             metrics.SINK_RETRIES.inc()
-            log.warning("store unavailable (%s); retrying batch of %d in %.1fs", exc, len(items), delay)
+            log.warning("store unavailable (%s); retrying batch of %d in %.1fs", error, len(items), delay)
             await asyncio.sleep(delay)
             delay = min(delay * 2, 10.0)
             continue
+        except (exc.IntegrityError, exc.DataError, KeyError, TypeError, ValueError) as error:
+            raise StoreRejected(f"{error.__class__.__name__}: {error}") from error
         metrics.SINK_BATCH_SIZE.observe(len(items))
         return

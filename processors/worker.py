@@ -70,7 +70,7 @@ def build_worker_app(settings: Settings) -> faust.App:
         problems: list[str] = []
         try:
             await asyncio.to_thread(_ping_store, engine)
-        except Exception as exc:  # noqa: BLE001 - any failure means "not ready", reported as text
+        except Exception as exc:
             problems.append(f"store: {exc.__class__.__name__}: {exc}")
         if not app.consumer.assignment():
             problems.append("broker: no partitions assigned yet")
@@ -89,6 +89,10 @@ def _ping_store(engine: Any) -> None:
 
 
 def run_worker(settings: Settings, *, log_format: str = "text", log_level: str = "info") -> int:
+    from sitrep.topics import ensure_topics
+
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    ensure_topics(settings)
     app = build_worker_app(settings)
     worker = faust.Worker(
         app,

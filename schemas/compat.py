@@ -25,9 +25,9 @@ def breaking_changes(old: Mapping[str, Any], new: Mapping[str, Any], path: str =
     where = path or "(root)"
     problems: list[str] = []
     old_types, new_types = _types(old), _types(new)
-    if old_types is not None and (new_types is None or not old_types <= new_types) and new_types != old_types:
-        if new_types is not None:
-            problems.append(f"{where}: type narrowed from {sorted(old_types)} to {sorted(new_types)}")
+    # A missing "type" accepts anything, so dropping it widens; only a smaller set narrows.
+    if old_types is not None and new_types is not None and not old_types <= new_types:
+        problems.append(f"{where}: type narrowed from {sorted(old_types)} to {sorted(new_types)}")
     if "enum" in old and "enum" in new:
         removed = [v for v in old["enum"] if v not in new["enum"]]
         if removed:

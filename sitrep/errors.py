@@ -29,3 +29,7 @@ class BrokerError(SitrepError):
 
 class ConfigurationError(SitrepError):
     """Settings or the environment are unusable (missing Java, port taken, ...)."""
+
+
+class StoreRejected(SitrepError):
+    """Poison for the sink: the store refuses this data (constraint, type, shape); retrying cannot help."""

@@ -93,7 +93,9 @@ class Pipeline:
     def from_settings(cls, settings: Settings) -> Pipeline:
         from sitrep.classify import CLASSIFIER_VERSION, load_classifier
 
-        return cls(load_classifier(settings.rules_path), DedupeParams.from_settings(settings), CLASSIFIER_VERSION)
+        return cls(
+            load_classifier(settings.rules_path), DedupeParams.from_settings(settings), CLASSIFIER_VERSION
+        )
 
     # --- stage A: stateless ---------------------------------------------------------------------------
 
@@ -112,14 +114,20 @@ class Pipeline:
     def curate(self, prepared: Prepared, state: DedupeState) -> Outcome:
         report = prepared.report
         when = report_time(report, prepared.origin)
-        decision = decide_report(report.id, prepared.fingerprint, prepared.signature, when, state, self.params)
+        decision = decide_report(
+            report.id, prepared.fingerprint, prepared.signature, when, state, self.params
+        )
         mentions = prepared.classification.events
         changes = corroborate(report.id, mentions, when, state, self.params)
         events = _bump_revisions(changes, state, replayed=decision.replayed)
         record = {
             "report": _report_row(prepared, decision),
+            # A duplicate's mention that matched none of its original's events stays unlinked:
+            # the report row keeps the provenance, a mention row needs an event.
             "mentions": [
-                _mention_row(report.id, i, m, _event_for_mention(changes, i)) for i, m in enumerate(mentions)
+                _mention_row(report.id, i, m, event_id)
+                for i, m in enumerate(mentions)
+                if (event_id := _event_for_mention(changes, i)) is not None
             ],
             "events": [_event_row(ev, change, self.classifier_version) for ev, change in events],
             "merges": [
@@ -170,7 +178,9 @@ class Pipeline:
             events=tuple(_mention_from_dict(e) for e in c["events"]),
             classifier_version=c["classifier_version"],
         )
-        return Prepared(report, Origin(**doc["origin"]), doc["fingerprint"], tuple(doc["signature"]), classification)
+        return Prepared(
+            report, Origin(**doc["origin"]), doc["fingerprint"], tuple(doc["signature"]), classification
+        )
 
 
 def _bump_revisions(

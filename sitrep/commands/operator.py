@@ -40,7 +40,9 @@ def register(app: typer.Typer) -> None:
 
 
 def demo(
-    files: Annotated[list[Path] | None, typer.Argument(help="Extra report files (JSONL or text) to feed.")] = None,
+    files: Annotated[
+        list[Path] | None, typer.Argument(help="Extra report files (JSONL or text) to feed.")
+    ] = None,
     once: Annotated[
         bool, typer.Option("--once", help="Process, print the curated events, stop everything and exit.")
     ] = False,
@@ -228,15 +230,7 @@ def _show_events(stack: Stack, shown: set[str]) -> set[str]:
 def _range(low: int | None, high: int | None) -> str:
     if low is None:
         return ""
-    return str(low) if high in (None, low) else f"{low}–{high}"
-
-
-def consumer_config(settings: Settings) -> dict[str, Any]:
-    """The connection and security part of the producer's kafka-python config, for a consumer."""
-    from ingest.producer import kafka_config
-
-    shared = ("bootstrap_servers", "security_protocol")
-    return {k: v for k, v in kafka_config(settings).items() if k in shared or k.startswith(("sasl_", "ssl_"))}
+    return str(low) if high in (None, low) else f"{low}-{high}"
 
 
 # --- subscribe -------------------------------------------------------------------------------------
@@ -247,7 +241,9 @@ def subscribe(
         str | None,
         typer.Option("--type", help="Only this type: strike, casualty, aircraft_loss, airspace_response."),
     ] = None,
-    from_beginning: Annotated[bool, typer.Option("--from-beginning", help="Start at the oldest event.")] = False,
+    from_beginning: Annotated[
+        bool, typer.Option("--from-beginning", help="Start at the oldest event.")
+    ] = False,
     group: Annotated[
         str | None, typer.Option(help="Consumer group (committed offsets resume after a restart).")
     ] = None,
@@ -266,6 +262,7 @@ def subscribe(
     from kafka import KafkaConsumer
 
     from sitrep.model import EVENT_TYPES
+    from sitrep.topics import client_config
 
     settings = Settings()
     if event_type is not None and event_type not in EVENT_TYPES:
@@ -277,7 +274,7 @@ def subscribe(
         auto_offset_reset="earliest" if from_beginning else "latest",
         enable_auto_commit=group is not None,
         consumer_timeout_ms=int(idle_timeout * 1000) if idle_timeout else float("inf"),
-        **consumer_config(settings),
+        **client_config(settings),
     )
     seen = 0
     try:

@@ -1,0 +1,70 @@
+"""Every topic sitrep owns, and creating the missing ones (kafka-python admin client).
+
+Brokers in production usually forbid auto-creation, and Faust only creates the topics its
+agents and tables read; the outputs (dead letters, classified events) and the raw topic must
+exist before anything is sent there, with the partition count the deployment chose.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from sitrep.model import EVENT_TYPES
+from sitrep.settings import Settings
+
+log = logging.getLogger("sitrep.topics")
+
+PREPARED_TOPIC = "reports-prepared-v1"
+CURATED_TOPIC = "reports-curated-v1"
+CURATED_DLQ_TOPIC = "reports-curated-v1-dlq"
+
+
+def client_config(settings: Settings) -> dict[str, Any]:
+    """Connection and security keyword arguments shared by every kafka-python client."""
+    from ingest.producer import kafka_config
+
+    shared = ("bootstrap_servers", "security_protocol")
+    return {k: v for k, v in kafka_config(settings).items() if k in shared or k.startswith(("sasl_", "ssl_"))}
+
+
+def owned_topics(settings: Settings) -> dict[str, int]:
+    """Topic name -> partitions, for every topic sitrep reads or writes (Faust's changelogs aside)."""
+    n = settings.topic_partitions
+    topics = {
+        settings.topic_raw: n,
+        settings.topic_dlq: n,
+        PREPARED_TOPIC: 1,  # the single decision owner: see processors/app.py
+        CURATED_TOPIC: n,
+        CURATED_DLQ_TOPIC: n,
+        settings.topic_classified: n,
+    }
+    topics.update({settings.topic_for_type(t): n for t in EVENT_TYPES})
+    return topics
+
+
+def ensure_topics(settings: Settings, names: list[str] | None = None) -> list[str]:
+    """Create the missing topics among ``names`` (default: all owned); return those created."""
+    from kafka import KafkaAdminClient
+    from kafka.admin import NewTopic
+    from kafka.errors import TopicAlreadyExistsError
+
+    wanted = owned_topics(settings)
+    if names is not None:
+        wanted = {name: wanted.get(name, settings.topic_partitions) for name in names}
+    admin = KafkaAdminClient(client_id=f"{settings.app_id}-admin", **client_config(settings))
+    try:
+        existing = set(admin.list_topics())
+        missing = [NewTopic(name, p, 1) for name, p in wanted.items() if name not in existing]
+        created: list[str] = []
+        for topic in missing:
+            try:
+                admin.create_topics([topic])
+                created.append(topic.name)
+            except TopicAlreadyExistsError:  # another process won the race
+                pass
+        if created:
+            log.info("created topics: %s", ", ".join(created))
+        return created
+    finally:
+        admin.close()
