@@ -41,7 +41,6 @@ from sitrep.errors import InvalidReport, SinkUnavailable, StoreRejected
 from sitrep.model import EVENT_TYPES
 from sitrep.pipeline import Origin, Pipeline, Prepared
 from sitrep.settings import Settings
-from sitrep.topics import CURATED_DLQ_TOPIC, CURATED_TOPIC, PREPARED_TOPIC
 
 log = logging.getLogger("sitrep.worker")
 
@@ -131,9 +130,9 @@ def declare_topics(app: faust.App, settings: Settings) -> Topics:
     return Topics(
         raw=topic(settings.topic_raw, n),
         dlq=topic(settings.topic_dlq, n),
-        prepared=topic(PREPARED_TOPIC, 1),
-        curated=topic(CURATED_TOPIC, n),
-        sink_dlq=topic(CURATED_DLQ_TOPIC, n),
+        prepared=topic(settings.topic_prepared, 1),
+        curated=topic(settings.topic_curated, n),
+        sink_dlq=topic(settings.topic_curated_dlq, n),
         classified=topic(settings.topic_classified, n),
         by_type={t: topic(settings.topic_for_type(t), n) for t in EVENT_TYPES},
     )

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -26,8 +26,13 @@ class Settings(BaseSettings):
     kafka_ssl_certfile: Path | None = None
     kafka_ssl_keyfile: Path | None = None
 
+    #: Prefixed to every topic name below (tests and shared clusters use it to keep runs apart).
+    topic_namespace: str = ""
     topic_raw: str = "reports-raw-v1"
     topic_dlq: str = "reports-raw-v1-dlq"
+    topic_prepared: str = "reports-prepared-v1"
+    topic_curated: str = "reports-curated-v1"
+    topic_curated_dlq: str = "reports-curated-v1-dlq"
     topic_classified: str = "events-classified-v1"
     topic_partitions: int = Field(default=1, ge=1)
     max_message_bytes: int = Field(default=1_048_576, ge=1024)
@@ -61,5 +66,25 @@ class Settings(BaseSettings):
         """The URL with its password, for building an engine; never log this."""
         return self.database_url.get_secret_value()
 
+    @model_validator(mode="after")
+    def _apply_topic_namespace(self) -> Settings:
+        if self.topic_namespace:
+            for name in _TOPIC_FIELDS:
+                value = getattr(self, name)
+                if not value.startswith(self.topic_namespace):
+                    object.__setattr__(self, name, self.topic_namespace + value)
+        return self
+
     def topic_for_type(self, event_type: str) -> str:
-        return f"events-{event_type.replace('_', '-')}-v1"
+        """The per-type events topic, e.g. ``events-aircraft-loss-v1``."""
+        return f"{self.topic_namespace}events-{event_type.replace('_', '-')}-v1"
+
+
+_TOPIC_FIELDS = (
+    "topic_raw",
+    "topic_dlq",
+    "topic_prepared",
+    "topic_curated",
+    "topic_curated_dlq",
+    "topic_classified",
+)

@@ -15,9 +15,6 @@ from sitrep.settings import Settings
 
 log = logging.getLogger("sitrep.topics")
 
-PREPARED_TOPIC = "reports-prepared-v1"
-CURATED_TOPIC = "reports-curated-v1"
-CURATED_DLQ_TOPIC = "reports-curated-v1-dlq"
 
 
 def client_config(settings: Settings) -> dict[str, Any]:
@@ -34,9 +31,9 @@ def owned_topics(settings: Settings) -> dict[str, int]:
     topics = {
         settings.topic_raw: n,
         settings.topic_dlq: n,
-        PREPARED_TOPIC: 1,  # the single decision owner: see processors/app.py
-        CURATED_TOPIC: n,
-        CURATED_DLQ_TOPIC: n,
+        settings.topic_prepared: 1,  # the single decision owner: see processors/app.py
+        settings.topic_curated: n,
+        settings.topic_curated_dlq: n,
         settings.topic_classified: n,
     }
     topics.update({settings.topic_for_type(t): n for t in EVENT_TYPES})

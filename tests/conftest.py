@@ -1,3 +1,3 @@
 """Shared pytest wiring: real-service fixtures live in tests/fixtures/."""
 
-pytest_plugins = ["tests.fixtures.kafka", "tests.fixtures.postgres"]
+pytest_plugins = ["tests.fixtures.kafka", "tests.fixtures.postgres", "tests.fixtures.pipeline"]
