@@ -22,7 +22,9 @@ from .store import make_engine
 def config(url: str) -> Config:
     """An Alembic config for the database at ``url`` using sitrep's own migration scripts."""
     cfg = Config()
-    cfg.set_main_option("script_location", str(Path(migrations.__file__).resolve().parent))
+    # __path__, not __file__: an editable install made before migrations/__init__.py existed maps the
+    # package as a namespace package, which has no __file__.
+    cfg.set_main_option("script_location", str(Path(next(iter(migrations.__path__))).resolve()))
     cfg.attributes["url"] = url
     return cfg
 
