@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -57,8 +58,9 @@ def decide_report(
     and nothing is written; (2) a fingerprint seen before makes an exact duplicate of the report that first
     had it; (3) LSH candidates whose estimated Jaccard similarity is at least
     ``params.near_duplicate_threshold`` make a near duplicate of the earliest of them (event time, then id);
-    (4) otherwise the report is new. Every non-replayed report is recorded (``reports``), and its fingerprint,
-    signature and bands are indexed so later reports can match it; ``event_time`` is what expiry ages it by.
+    (4) otherwise the report is new. Every non-replayed report is recorded (``reports``); an original's
+    fingerprint, signature and bands are indexed so later reports can match it (a duplicate's are not: later
+    copies match the original). ``event_time`` is what expiry ages the entries by.
     """
     recorded = state.reports.get(report_id)
     if recorded is not None:
@@ -81,9 +83,13 @@ def decide_report(
     if first is not None:
         kind, original, similarity = "exact", _root(str(first["id"]), state), 1.0
     else:
-        candidates: set[str] = set()
+        hits: Counter[str] = Counter()
         for key in keys:
-            candidates.update(state.bands.get(key, ()))
+            hits.update(state.bands.get(key, ()))
+        # A true near duplicate shares many bands (b * J**r on average); requiring ``min_band_hits`` skips
+        # the many one-band coincidences between different stories that share boilerplate, which would
+        # otherwise dominate the cost of verification.
+        candidates = [c for c, n in hits.items() if n >= params.min_band_hits]
         best: tuple[float, str, float] | None = None  # (time, id, similarity): earliest wins
         for cand in candidates:
             cand_sig = state.signatures.get(cand)
@@ -108,9 +114,13 @@ def decide_report(
         "duplicate_of": original,
         "similarity": similarity,
     }
-    if kind != "exact":
-        # Exact duplicates add nothing a later report could match that the original does not already offer.
+    if kind is None:
+        # Only originals are indexed: every decision points at an original anyway, and indexing copies too
+        # would multiply the candidates to verify (and the memory) by the number of copies.
         state.signatures[report_id] = sig
         for key in keys:
-            state.bands[key] = [*state.bands.get(key, ()), report_id]
+            ids = state.bands.get(key, [])
+            # A bucket keeps its newest ``max_band_size`` ids so one boilerplate-heavy band cannot grow
+            # without bound; the other bands of a true duplicate still find its original.
+            state.bands[key] = [*ids[-(params.max_band_size - 1) :], report_id]
     return ReportDecision(report_id, kind, original, replayed=False, similarity=similarity)

@@ -154,3 +154,23 @@ def test_state_is_only_ever_assigned_never_mutated_in_place() -> None:
     d = _decide("r2", STORY.replace("stable", "serious"), state, 1)
     assert (d.kind, d.duplicate_of) == ("near", "r1")
     assert _decide("r1", STORY, state).replayed
+
+
+def test_band_buckets_keep_only_the_newest_ids() -> None:
+    params = DedupeParams(max_band_size=8)
+    state = DedupeState.empty()
+    for k in range(20):
+        # Every signature shares band 0 and nothing else, so none is a near duplicate of another.
+        sig = [7] * params.rows + [10_000 + 1_000 * k + j for j in range(params.num_perm - params.rows)]
+        d = decide_report(f"r{k}", f"fp{k}", sig, T0, state, params)
+        assert d.kind is None
+    shared = [ids for ids in state.bands.values() if len(ids) > 1]
+    assert shared == [[f"r{k}" for k in range(12, 20)]]
+
+
+def test_duplicates_are_not_indexed_for_later_matching() -> None:
+    state = DedupeState.empty()
+    _decide("r1", STORY, state)
+    _decide("r2", STORY.replace("stable", "serious"), state, 1)
+    assert set(state.signatures) == {"r1"}
+    assert all(ids == ["r1"] for ids in state.bands.values())
