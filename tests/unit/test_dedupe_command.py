@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 from datetime import UTC, datetime
+from typing import Any
 
 from sitrep.commands.dedupe import run_dedupe
 from sitrep.model import Classification, EventMention, Place, Report
@@ -32,7 +33,7 @@ def fake_classifier(report: Report) -> Classification:
 calls: list[str] = []
 
 
-def run(lines: list[object]) -> tuple[int, list[dict[str, object]]]:
+def run(lines: list[object]) -> tuple[int, list[dict[str, Any]]]:
     calls.clear()
     inp = io.StringIO("\n".join(x if isinstance(x, str) else json.dumps(x) for x in lines) + "\n")
     out = io.StringIO()
