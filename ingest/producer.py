@@ -20,7 +20,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
-from kafka.errors import KafkaError
+from kafka.errors import KafkaError, KafkaTimeoutError
 
 import schemas
 from sitrep.model import Report
@@ -70,6 +70,8 @@ def kafka_config(settings: Settings) -> dict[str, Any]:
         # same optional codec installed in every consumer (aiokafka in the worker) as well.
         "compression_type": "gzip",
         "linger_ms": 20,
+        # How long send() may block on metadata or a full buffer before the report counts as failed.
+        "max_block_ms": 15_000,
         "max_request_size": settings.max_message_bytes + _RECORD_OVERHEAD_BYTES,
         "security_protocol": settings.kafka_security_protocol,
     }
@@ -83,6 +85,18 @@ def kafka_config(settings: Settings) -> dict[str, Any]:
         if path is not None:
             config[f"ssl_{name}"] = str(path)
     return config
+
+
+def topic_exists(producer: Any, topic: str) -> bool:
+    """Whether the broker knows ``topic`` (waits up to the producer's ``max_block_ms`` for metadata).
+
+    Checked once before sending: without it, every send to a missing topic (brokers with
+    ``auto.create.topics.enable=false``, as in sitrep's compose file) blocks for ``max_block_ms``.
+    """
+    try:
+        return bool(producer.partitions_for(topic))
+    except KafkaTimeoutError:
+        return False
 
 
 def open_producer(settings: Settings) -> Any:

@@ -30,7 +30,7 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
-from ingest.producer import Delivery, ProducerLike, ReportSender, open_producer
+from ingest.producer import Delivery, ProducerLike, ReportSender, open_producer, topic_exists
 from ingest.sources import STDIN_NAME, Item, SourceError, fetch_feed, is_url, read_path, read_stream
 from ingest.state import STATE_FILE, SentStore
 from sitrep.settings import Settings
@@ -215,6 +215,14 @@ def run_ingest(
             producer = open_producer(settings)
         except KafkaError as exc:
             console.print(f"[red]cannot reach Kafka at {settings.kafka_bootstrap_servers}:[/] {exc!r}")
+            return 1
+        if not topic_exists(producer, topic or settings.topic_raw):
+            producer.close(timeout=_CLOSE_TIMEOUT_SECONDS)
+            console.print(
+                f"[red]topic {topic or settings.topic_raw} does not exist[/] on "
+                f"{settings.kafka_bootstrap_servers}: start the worker once (it declares its topics) "
+                "or create it"
+            )
             return 1
     sender = ReportSender(
         producer, topic=topic or settings.topic_raw, max_bytes=settings.max_message_bytes, clock=clock

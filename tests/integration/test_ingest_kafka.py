@@ -214,3 +214,17 @@ def test_follow_on_a_served_feed_sends_new_items_and_never_resends_old_ones_acro
     assert "already sent" in restarted.output
     for record in reader.records:
         schemas.validate("reports-raw-v1", orjson.loads(record.value))
+
+
+def test_a_missing_topic_fails_fast_with_a_clear_message_and_sends_nothing(
+    settings: Settings, tmp_path: Path
+) -> None:
+    path = tmp_path / "one.jsonl"
+    path.write_text('{"id": "x1", "text": "Nowhere to go."}\n')
+    started = time.monotonic()
+
+    code, out = _ingest(settings, "test-no-such-topic-for-ingest", paths=[str(path)])
+
+    assert code == 1
+    assert "topic test-no-such-topic-for-ingest does not exist" in out
+    assert time.monotonic() - started < 40  # one metadata wait, not one per report
