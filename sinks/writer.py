@@ -227,7 +227,8 @@ def _event_row(source: Mapping[str, Any]) -> Row:
 def rows_for_batch(items: Sequence[Mapping[str, Any]]) -> BatchRows:
     """Parse ``items`` into rows per table, de-duplicated by key.
 
-    Within the batch the last occurrence of a report, mention or merge wins; for events the highest
+    An item's ``report`` may be absent (or None) when it carries only events. Within the batch the last
+    occurrence of a report, mention or merge wins; for events the highest
     ``revision`` wins, and among equal revisions the last one (matching the store's ``>=`` rule).
     """
     reports: dict[str, Row] = {}
@@ -236,10 +237,13 @@ def rows_for_batch(items: Sequence[Mapping[str, Any]]) -> BatchRows:
     events: dict[str, Row] = {}
     merges: dict[str, Row] = {}
     for item in items:
-        report = _row(item["report"], REPORT_COLUMNS, _REPORT_DATETIMES)
-        reports[report["id"]] = report
-        # A re-delivered report replaces its earlier mention set rather than adding to it.
-        counts[report["id"]] = 0
+        # An item without a report carries only event changes (``sitrep replay --mode recurate`` writes
+        # each event's final snapshot once, after the reports that produced it).
+        if item.get("report") is not None:
+            report = _row(item["report"], REPORT_COLUMNS, _REPORT_DATETIMES)
+            reports[report["id"]] = report
+            # A re-delivered report replaces its earlier mention set rather than adding to it.
+            counts[report["id"]] = 0
         for mention in item.get("mentions") or ():
             mrow = _mention_row(mention)
             mentions[(mrow["report_id"], mrow["mention_index"])] = mrow

@@ -91,11 +91,11 @@ class Pipeline:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Pipeline:
-        from sitrep.classify import CLASSIFIER_VERSION, load_classifier
+        from sitrep.classify import load_classifier
 
-        return cls(
-            load_classifier(settings.rules_path), DedupeParams.from_settings(settings), CLASSIFIER_VERSION
-        )
+        classifier = load_classifier(settings.rules_path)
+        # The loaded rule set's own version: a deployment with SITREP_RULES_PATH stamps its rules' version.
+        return cls(classifier, DedupeParams.from_settings(settings), classifier.version)
 
     # --- stage A: stateless ---------------------------------------------------------------------------
 
