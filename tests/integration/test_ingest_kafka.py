@@ -228,3 +228,23 @@ def test_a_missing_topic_fails_fast_with_a_clear_message_and_sends_nothing(
     assert code == 1
     assert "topic test-no-such-topic-for-ingest does not exist" in out
     assert time.monotonic() - started < 40  # one metadata wait, not one per report
+
+
+def test_the_broker_grants_the_ingest_producer_an_idempotent_producer_id(
+    settings: Settings, make_topic: MakeTopic
+) -> None:
+    from ingest.producer import ReportSender, open_producer
+    from sitrep.model import Report
+
+    topic = make_topic()
+    producer = open_producer(settings)
+    try:
+        sender = ReportSender(producer, topic=topic, max_bytes=settings.max_message_bytes)
+        sender.send(Report(id="pid-1", text="Checking the producer id."))
+        [delivery] = sender.flush(timeout=30)
+        pid = producer._transaction_manager.producer_id_and_epoch
+    finally:
+        producer.close(timeout=10)
+
+    assert delivery.ok and delivery.offset == 0
+    assert pid.producer_id >= 0 and pid.epoch >= 0  # InitProducerId succeeded: retries cannot duplicate
