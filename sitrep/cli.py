@@ -110,9 +110,11 @@ def main() -> None:
 
 def _register_late_commands() -> None:
     """Commands defined in their own modules register themselves here (keeps this file short)."""
-    from sitrep.commands import operator
+    from sitrep.commands import dlq, operator, status
 
     operator.register(app)
+    dlq.register(app)
+    status.register(app)
 
 
 if __name__ == "__main__":
