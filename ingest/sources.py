@@ -370,10 +370,12 @@ def read_feed_file(path: Path) -> Iterator[Item]:
     yield from parse_feed(data, file=str(path))
 
 
-def directory_files(root: Path) -> list[Path]:
+def directory_files(root: Path, *, modified_before: float | None = None) -> list[Path]:
     """Every ``*.txt``/``*.jsonl``/``*.json`` under ``root`` (recursively), sorted by relative path.
 
     Hidden files and directories are skipped: editors and downloaders write partial files there.
+    With ``modified_before`` (a POSIX timestamp), files modified later are left out for now: a
+    watcher must not read a file that may still be being written.
     """
     found = [
         p
@@ -381,8 +383,16 @@ def directory_files(root: Path) -> list[Path]:
         if p.suffix.lower() in DIRECTORY_SUFFIXES
         and p.is_file()
         and not any(part.startswith(".") for part in p.relative_to(root).parts)
+        and (modified_before is None or _mtime(p) <= modified_before)
     ]
     return sorted(found, key=lambda p: p.relative_to(root).as_posix())
+
+
+def _mtime(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:  # removed between listing and stat: treat as too new, the next poll decides
+        return float("inf")
 
 
 def read_file(path: Path, *, root: Path | None = None) -> Iterator[Item]:
@@ -402,16 +412,19 @@ def read_file(path: Path, *, root: Path | None = None) -> Iterator[Item]:
         yield from read_text(path, name=name)
 
 
-def read_directory(root: Path) -> Iterator[Item]:
+def read_directory(root: Path, *, modified_before: float | None = None) -> Iterator[Item]:
     """Every file ``directory_files`` lists, in that order."""
-    for path in directory_files(root):
+    for path in directory_files(root, modified_before=modified_before):
         yield from read_file(path, root=root)
 
 
-def read_path(path: Path) -> Iterator[Item]:
-    """A directory or a single file; a missing path is one ``SourceError``."""
+def read_path(path: Path, *, modified_before: float | None = None) -> Iterator[Item]:
+    """A directory or a single file; a missing path is one ``SourceError``.
+
+    ``modified_before`` applies to the files inside a directory (see ``directory_files``).
+    """
     if path.is_dir():
-        yield from read_directory(path)
+        yield from read_directory(path, modified_before=modified_before)
     elif path.exists():
         yield from read_file(path)
     else:

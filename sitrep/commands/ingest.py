@@ -7,10 +7,10 @@ tests call it); :func:`ingest_command` is the ready-made typer command.
 
 from __future__ import annotations
 
-import functools
 import signal
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -39,6 +39,8 @@ from sitrep.settings import Settings
 # so a crash in the middle of a large directory loses little.
 _MARK_BATCH = 500
 _CLOSE_TIMEOUT_SECONDS = 10.0
+# With --follow, files in a watched directory are read once they have not changed for this long.
+_QUIET_SECONDS = 1.0
 
 
 @dataclass
@@ -63,16 +65,24 @@ def _feed_source(location: str) -> _Source:
     return _Source(key=key, read=read)
 
 
+def _path_source(path: Path, *, follow: bool) -> _Source:
+    def read() -> Iterable[Item]:
+        # While watching, a file modified in the last moments may still be being written: next poll.
+        quiet = time.time() - _QUIET_SECONDS if follow else None
+        return read_path(path, modified_before=quiet)
+
+    return _Source(key=str(path.resolve()), read=read)
+
+
 def _sources(
-    paths: list[str], *, stdin: bool, feeds: list[str], stdin_stream: IO[bytes] | None
+    paths: list[str], *, stdin: bool, feeds: list[str], stdin_stream: IO[bytes] | None, follow: bool
 ) -> list[_Source]:
     out: list[_Source] = []
     use_stdin = stdin or "-" in paths
     for raw in paths:
         if raw == "-":
             continue
-        path = Path(raw)
-        out.append(_Source(key=str(path.resolve()), read=functools.partial(read_path, path)))
+        out.append(_path_source(Path(raw), follow=follow))
     out.extend(_feed_source(location) for location in feeds)
     if use_stdin:
         stream = stdin_stream if stdin_stream is not None else sys.stdin.buffer
@@ -205,7 +215,7 @@ def run_ingest(
     Returns 0 when every report read was delivered and nothing was malformed, else 1.
     """
     console = console or Console(stderr=True)
-    sources = _sources(paths, stdin=stdin, feeds=feeds, stdin_stream=stdin_stream)
+    sources = _sources(paths, stdin=stdin, feeds=feeds, stdin_stream=stdin_stream, follow=follow)
     if not sources:
         console.print("[red]nothing to ingest:[/] give PATHS, --stdin or --feed")
         return 1

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import threading
+import time
 from pathlib import Path
 
 import orjson
@@ -59,6 +61,13 @@ def _ingest(
         stdin_stream=io.BytesIO(stdin) if stdin is not None else None,
     )
     return code, out.getvalue()
+
+
+def _settled(*paths: Path) -> None:
+    """Make files look written a while ago, past the --follow quiet period."""
+    past = time.time() - 60
+    for path in paths:
+        os.utime(path, (past, past))
 
 
 def _sent_ids(producer: FakeProducer) -> list[str]:
@@ -138,6 +147,7 @@ def test_follow_on_a_directory_sends_nothing_already_sent_after_a_restart_and_se
     watched.mkdir()
     (watched / "a.txt").write_text("Drone strike on Sumy.")
     (watched / "b.jsonl").write_text('{"id": "b1", "text": "Shelling of Nikopol."}\n')
+    _settled(watched / "a.txt", watched / "b.jsonl")
     settings = Settings(data_dir=tmp_path / "var")
 
     first = FakeProducer()
@@ -153,11 +163,30 @@ def test_follow_on_a_directory_sends_nothing_already_sent_after_a_restart_and_se
     (watched / "b.jsonl").write_text(
         '{"id": "b1", "text": "Shelling of Nikopol."}\n{"id": "b2", "text": "New line."}\n'
     )
+    _settled(watched / "c.txt", watched / "b.jsonl")
     again = FakeProducer()
     assert _ingest(settings, [str(watched)], again, follow=True)[0] == 0
     sent = _sent_ids(again)
     assert sent[0] == "b2" and len(sent) == 2 and sent[1].startswith("txt-c-")
     assert (tmp_path / "var" / "ingest-state.db").exists()
+
+
+def test_follow_leaves_a_file_still_being_written_for_a_later_poll(tmp_path: Path) -> None:
+    watched = tmp_path / "drop"
+    watched.mkdir()
+    (watched / "old.txt").write_text("Written a minute ago.")
+    _settled(watched / "old.txt")
+    (watched / "fresh.txt").write_text("Just written, maybe not finished")
+    settings = Settings(data_dir=tmp_path / "var")
+
+    first = FakeProducer()
+    _ingest(settings, [str(watched)], first, follow=True)
+    _settled(watched / "fresh.txt")
+    later = FakeProducer()
+    _ingest(settings, [str(watched)], later, follow=True)
+
+    assert [orjson.loads(v)["text"] for _, _, v in first.sent] == ["Written a minute ago."]
+    assert [orjson.loads(v)["text"] for _, _, v in later.sent] == ["Just written, maybe not finished"]
 
 
 def test_follow_on_a_feed_remembers_entries_across_restarts(tmp_path: Path) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -223,6 +224,16 @@ def test_text_ids_inside_a_directory_use_the_relative_path(tmp_path: Path) -> No
     ids = [r.id for r in _reports(list(read_directory(tmp_path)))]
 
     assert len(set(ids)) == 2
+
+
+def test_directory_files_can_leave_out_recently_modified_files(tmp_path: Path) -> None:
+    (tmp_path / "old.txt").write_text("old")
+    (tmp_path / "new.txt").write_text("new")
+    os.utime(tmp_path / "old.txt", (1_000_000, 1_000_000))
+    os.utime(tmp_path / "new.txt", (2_000_000, 2_000_000))
+
+    assert [p.name for p in directory_files(tmp_path, modified_before=1_500_000)] == ["old.txt"]
+    assert [p.name for p in directory_files(tmp_path)] == ["new.txt", "old.txt"]
 
 
 def test_a_missing_path_is_one_source_error(tmp_path: Path) -> None:
