@@ -16,6 +16,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -24,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 import port_for
+import psycopg
 from pytest_postgresql.executors import PostgreSQLExecutor
 from pytest_postgresql.janitor import DatabaseJanitor
 
@@ -87,10 +89,30 @@ class PostgresServer:
         if self.running():
             self.executor.stop()
 
-    def start(self) -> None:
-        """Start again on the same port and data directory (no-op when already running)."""
+    def start(self, timeout: float = 60.0) -> None:
+        """Start (again) on the same port and data directory and wait until it accepts sessions.
+
+        A no-op when already running.
+        """
         if not self.running():
             self.executor.start()
+        self.wait_ready(timeout)
+
+    def wait_ready(self, timeout: float = 60.0) -> None:
+        """Block until a session can be opened.
+
+        The executor returns once the TCP port accepts, which is before recovery ends ("the database system
+        is starting up"); a real login is the only reliable readiness check.
+        """
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                with psycopg.connect(host=self.host, port=self.port, user=self.user, dbname="postgres"):
+                    return
+            except psycopg.OperationalError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
 
     def _janitor(self, dbname: str) -> DatabaseJanitor:
         return DatabaseJanitor(
@@ -135,7 +157,7 @@ def throwaway_postgres(base_dir: Path | None = None) -> Iterator[PostgresServer]
     )
     server = PostgresServer(host="127.0.0.1", port=port, user=SUPERUSER, executor=executor)
     try:
-        executor.start()
+        server.start()
         yield server
     finally:
         server.stop()
