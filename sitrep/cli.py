@@ -110,11 +110,12 @@ def main() -> None:
 
 def _register_late_commands() -> None:
     """Commands defined in their own modules register themselves here (keeps this file short)."""
-    from sitrep.commands import dlq, operator, status
+    from sitrep.commands import dlq, operator, replay, status
 
     operator.register(app)
     dlq.register(app)
     status.register(app)
+    replay.register(app)
 
 
 if __name__ == "__main__":
