@@ -165,10 +165,17 @@ def declare_tables(app: faust.App) -> DedupeState:
 
 
 def dlq_headers(event: EventT, error: InvalidReport) -> list[tuple[str, bytes]]:
-    msg = event.message
     return [
         ("sitrep-dlq-reason", error.reason.encode()),
         ("sitrep-dlq-detail", error.detail[:1000].encode("utf-8", "replace")),
+        *origin_headers(event),
+    ]
+
+
+def origin_headers(event: EventT) -> list[tuple[str, bytes]]:
+    """Where a dead-lettered message was read from (``sitrep dlq`` shows and redrives by these)."""
+    msg = event.message
+    return [
         ("sitrep-origin-topic", msg.topic.encode()),
         ("sitrep-origin-partition", str(msg.partition).encode()),
         ("sitrep-origin-offset", str(msg.offset).encode()),
@@ -201,6 +208,7 @@ def build(app: faust.App, settings: Settings, pipeline: Pipeline, writer: Any) -
                     sends.append(
                         await topics.dlq.send(key=msg.key, value=msg.value, headers=dlq_headers(event, error))
                     )
+                    metrics.MESSAGES_OUT.labels(topics.dlq.get_topic_name()).inc()
                     continue
                 with metrics.CLASSIFY_SECONDS.time():
                     prepared = pipeline.prepare(
@@ -209,6 +217,7 @@ def build(app: faust.App, settings: Settings, pipeline: Pipeline, writer: Any) -
                 sends.append(
                     await topics.prepared.send(key=report.id.encode(), value=pipeline.dump_prepared(prepared))
                 )
+                metrics.MESSAGES_OUT.labels(topics.prepared.get_topic_name()).inc()
             await deliver(sends)
             for event in events:
                 await stream.ack(event)
@@ -218,6 +227,7 @@ def build(app: faust.App, settings: Settings, pipeline: Pipeline, writer: Any) -
         async for events in stream.noack_take(settings.sink_batch_size, within=settings.sink_batch_seconds):
             sends = []
             for event in events:
+                metrics.MESSAGES_IN.labels(event.message.topic).inc()
                 prepared: Prepared = pipeline.load_prepared(event.message.value)
                 # Faust's RocksDB store files a table write under the partition of the "current
                 # event", which noack_take does not set in the agent's own context: set it here.
@@ -231,31 +241,50 @@ def build(app: faust.App, settings: Settings, pipeline: Pipeline, writer: Any) -
                         key=prepared.report.id.encode(), value=orjson.dumps(outcome.record)
                     )
                 )
+                metrics.MESSAGES_OUT.labels(topics.curated.get_topic_name()).inc()
+                if outcome.decision.kind is not None and not outcome.decision.replayed:
+                    metrics.DUPLICATES.labels(outcome.decision.kind).inc()
                 for change in outcome.publications:
                     value = orjson.dumps(change.message)
                     key = change.event_id.encode()
                     sends.append(await topics.classified.send(key=key, value=value))
+                    metrics.MESSAGES_OUT.labels(topics.classified.get_topic_name()).inc()
                     for event_type in change.types:
                         sends.append(await topics.by_type[event_type].send(key=key, value=value))
+                        metrics.MESSAGES_OUT.labels(topics.by_type[event_type].get_topic_name()).inc()
+                        metrics.EVENTS_BY_TYPE.labels(event_type).inc()
                     metrics.EVENTS.labels(change.change).inc()
-                    metrics.MESSAGES_OUT.labels(topics.classified.get_topic_name()).inc()
             await deliver(sends)
             for event in events:
                 await stream.ack(event)
 
-    async def rejected(item: dict[str, Any], error: Exception) -> None:
-        report_id = str(item.get("report", {}).get("id", ""))
-        headers = [
-            ("sitrep-dlq-reason", b"store_rejected"),
-            ("sitrep-dlq-detail", str(error)[:1000].encode()),
-        ]
-        await (await topics.sink_dlq.send(key=report_id.encode(), value=orjson.dumps(item), headers=headers))
+    def rejecter(items: list[dict[str, Any]], events: list[EventT[Any]]) -> Any:
+        # Keyed by object identity: the writer hands back the very dicts it was given.
+        origins = {id(item): event for item, event in zip(items, events, strict=True)}
+
+        async def rejected(item: dict[str, Any], error: Exception) -> None:
+            report_id = str(item.get("report", {}).get("id", ""))
+            headers = [
+                ("sitrep-dlq-reason", b"store_rejected"),
+                ("sitrep-dlq-detail", str(error)[:1000].encode("utf-8", "replace")),
+            ]
+            origin = origins.get(id(item))
+            if origin is not None:  # where it came from, as for raw dead letters (sitrep dlq redrive)
+                headers += origin_headers(origin)
+            await (
+                await topics.sink_dlq.send(key=report_id.encode(), value=orjson.dumps(item), headers=headers)
+            )
+            metrics.MESSAGES_OUT.labels(topics.sink_dlq.get_topic_name()).inc()
+
+        return rejected
 
     @app.agent(topics.curated, name="sink")
     async def sink(stream: faust.StreamT[Any]) -> None:
         async for events in stream.noack_take(settings.sink_batch_size, within=settings.sink_batch_seconds):
+            for event in events:
+                metrics.MESSAGES_IN.labels(event.message.topic).inc()
             items = [orjson.loads(event.message.value) for event in events]
-            await write_until_done(writer, items, rejected)
+            await write_until_done(writer, items, rejecter(items, events))
             for event in events:
                 await stream.ack(event)
 
