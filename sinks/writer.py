@@ -5,7 +5,7 @@ Two halves. :func:`rows_for_batch` is pure: it parses one batch of items into de
 write an idempotent ``INSERT … ON CONFLICT DO UPDATE``, so replaying a batch (at-least-once delivery) leaves
 the store exactly as it was.
 
-Item shape (see the module docstring of ``processors`` for who produces it)::
+Item shape (the sink agent in ``processors/`` produces it)::
 
     {"report": {...}, "mentions": [{...}], "events": [{...}], "merges": [{...}]}
 
@@ -40,7 +40,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from sitrep.errors import SinkUnavailable
 
-from .models import Event, EventMention, EventMerge, Report
+from .models import DeadLetter, Event, EventMention, EventMerge, Report
 
 Row = dict[str, Any]
 Method = Literal["auto", "insert", "copy"]
@@ -54,6 +54,7 @@ REPORTS: Table = Report.__table__  # type: ignore[assignment]
 EVENTS: Table = Event.__table__  # type: ignore[assignment]
 MENTIONS: Table = EventMention.__table__  # type: ignore[assignment]
 MERGES: Table = EventMerge.__table__  # type: ignore[assignment]
+DEAD_LETTERS: Table = DeadLetter.__table__  # type: ignore[assignment]
 
 REPORT_COLUMNS = (
     "id",
@@ -437,3 +438,52 @@ def write_batch(engine: Engine, items: Sequence[Mapping[str, Any]], *, method: M
         merges=len(rows.merges),
         method=chosen,
     )
+
+
+# --- dead letters --------------------------------------------------------------------------------------
+
+DEAD_LETTER_PAYLOAD_BYTES = 65_536
+
+
+def dead_letter_rows(
+    letters: Sequence[Mapping[str, Any]], max_payload: int = DEAD_LETTER_PAYLOAD_BYTES
+) -> list[Row]:
+    """Rows for ``dead_letters``: payloads cut to ``max_payload`` bytes, keeping the original size.
+
+    Each letter has ``topic``, ``partition``, ``offset``, ``reason`` and optionally ``detail``,
+    ``received_at`` (datetime or ISO string) and ``payload`` (bytes). Pure.
+    """
+    rows: dict[tuple[str, int, int], Row] = {}
+    for letter in letters:
+        payload: bytes | None = letter.get("payload")
+        rows[(letter["topic"], letter["partition"], letter["offset"])] = {
+            "topic": letter["topic"],
+            "partition": letter["partition"],
+            "offset": letter["offset"],
+            "reason": letter["reason"],
+            "detail": letter.get("detail"),
+            "received_at": _datetime(letter.get("received_at")),
+            "payload": None if payload is None else payload[:max_payload],
+            "payload_size": None if payload is None else len(payload),
+            "payload_truncated": payload is not None and len(payload) > max_payload,
+        }
+    return list(rows.values())
+
+
+def write_dead_letters(engine: Engine, letters: Sequence[Mapping[str, Any]]) -> int:
+    """Record dead letters for operators in one transaction; returns how many rows were offered.
+
+    Idempotent: a letter already recorded for the same (topic, partition, offset) is left as it was.
+    Raises ``SinkUnavailable`` like :func:`write_batch`.
+    """
+    rows = dead_letter_rows(letters)
+    if not rows:
+        return 0
+    insert: InsertFn = postgresql.insert if engine.dialect.name == "postgresql" else sqlite.insert
+    stmt = insert(DEAD_LETTERS).on_conflict_do_nothing(index_elements=["topic", "partition", "offset"])
+    try:
+        with engine.begin() as connection:
+            connection.execute(stmt, rows)
+    except (exc.OperationalError, exc.InterfaceError) as error:
+        raise SinkUnavailable(f"store unavailable: {error.orig or error}") from error
+    return len(rows)

@@ -13,10 +13,10 @@ import pytest
 from sqlalchemy import Engine, exc, func, select
 
 from sinks import migrate
-from sinks.models import Base, Event, EventMention, Report
+from sinks.models import Base, DeadLetter, Event, EventMention, Report
 from sinks.store import make_engine
 from sinks.testing import PostgresServer, curated_item
-from sinks.writer import Method, write_batch
+from sinks.writer import DEAD_LETTER_PAYLOAD_BYTES, Method, write_batch, write_dead_letters
 from sitrep.errors import SinkUnavailable
 
 pytestmark = pytest.mark.integration
@@ -167,3 +167,25 @@ def test_a_stopped_database_raises_sink_unavailable_and_a_restarted_one_accepts_
     finally:
         pg_server.start()
         engine.dispose()
+
+
+def test_dead_letters_are_recorded_once_per_offset_with_long_payloads_cut(store: Store) -> None:
+    letter = {
+        "topic": "reports-raw-v1",
+        "partition": 0,
+        "offset": 41,
+        "reason": "schema",
+        "detail": "missing text",
+        "received_at": "2026-10-01T10:00:00+00:00",
+        "payload": b"x" * (DEAD_LETTER_PAYLOAD_BYTES + 10),
+    }
+    assert write_dead_letters(store.engine, [letter, letter]) == 1
+    write_dead_letters(store.engine, [{**letter, "reason": "replayed"}])
+    with store.engine.connect() as connection:
+        row = connection.execute(select(DeadLetter)).one()
+    assert (row.reason, row.payload_size, row.payload_truncated) == (
+        "schema",
+        DEAD_LETTER_PAYLOAD_BYTES + 10,
+        True,
+    )
+    assert len(row.payload) == DEAD_LETTER_PAYLOAD_BYTES
