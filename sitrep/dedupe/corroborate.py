@@ -43,6 +43,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
 from typing import Any, Literal
 
 from sitrep.dedupe.params import DEFAULT_PARAMS, DedupeParams
@@ -92,6 +93,7 @@ def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return 2 * _EARTH_KM * math.asin(min(1.0, math.sqrt(a)))
 
 
+@lru_cache(maxsize=8192)  # place names repeat endlessly; the cache is pure (same input, same output)
 def _norm_name(name: str | None) -> str:
     if not name:
         return ""
@@ -191,13 +193,14 @@ def _mention_matches(
     ev: Mapping[str, Any],
     params: DedupeParams,
 ) -> bool:
+    # Cheapest and most selective checks first: neighbouring days' cells bring many time misfits.
     return (
-        _types_compatible(m.types, ev["types"])
-        and _aircraft_compatible(m.aircraft, ev.get("aircraft"))
-        and _places_compatible(place, ev["place"], params)
-        and _times_compatible(date_iso, t, ev["date"], ev["t_first"], params)
+        _times_compatible(date_iso, t, ev["date"], ev["t_first"], params)
+        and _types_compatible(m.types, ev["types"])
         and _counts_compatible((m.killed, ev["killed_min"], ev["killed_max"]), params)
         and _counts_compatible((m.injured, ev["injured_min"], ev["injured_max"]), params)
+        and _aircraft_compatible(m.aircraft, ev.get("aircraft"))
+        and _places_compatible(place, ev["place"], params)
     )
 
 
