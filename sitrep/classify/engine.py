@@ -19,11 +19,12 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from datetime import date, timedelta
 
 from sitrep.classify.gazetteer import Gazetteer, fold
 from sitrep.classify.numbers import Quantity, parse_quantity
-from sitrep.classify.rules import Rules
+from sitrep.classify.rules import Rules, lower_text
 from sitrep.model import Classification, EventMention, EventType, Place, Report, Span
 
 # Longer texts are read up to this many characters: it bounds time on pathological input (1 MB pastes)
@@ -44,7 +45,7 @@ _KILL_CLASS = re.compile(
 _HURT_CLASS = re.compile(r"wound|injur|hurt|hospital|maim|shock|concuss|traumat", re.IGNORECASE)
 _ONE_WORDS = {"a", "an", "one", "another", "the", "his", "her", "its", "their"}
 _PLURAL_END = re.compile(r"(?:s|people|men|women|children|personnel|military|crew|staff|elderly)$", re.IGNORECASE)
-_HEDGED = re.compile(r"\b(?:reportedly|allegedly|unconfirmed|purportedly|claimed|claims|possibly|presumably)\b", re.I)
+_HEDGED = re.compile(r"\b(?:reportedly|allegedly|unconfirmed|purportedly|claimed|claims|possibly|presumably)\b")
 _SPECIFIC = ("city", "admin1")
 _SUFFIX_S = re.compile(r"(?<=\d)s$|(?<=[A-Z])s$")
 _MIL_PREFIX = re.compile(r"^(?:Mil|Aero)\s+")
@@ -98,9 +99,15 @@ class Classifier:
             re.IGNORECASE,
         ) if demonyms else None
         p = rules.p
-        self._sentence_split = p("sentence_split")
-        self._clause_split = p("clause_split")
-        self._trigger = p("trigger_any")
+        self._sentence_split = p("sentence_split_cs")
+        self._clause_split = p("clause_split_cs")
+        # Cue families by word stem: a cheap per-token test that decides which (costly) patterns a clause
+        # deserves. Token → families is cached because news vocabulary repeats.
+        stems = rules.cue_stems
+        self._family_res = {
+            name: re.compile("^(?:" + "|".join(re.escape(x) for x in words) + ")") for name, words in stems.items()
+        }
+        self._families = lru_cache(maxsize=200_000)(self._token_families)
         self._count_patterns = [
             ("count.toll", p("death_toll")),
             ("count.subject", p("count_subject_kill")),
@@ -129,48 +136,67 @@ class Classifier:
     def _read(self, text: str, report: Report) -> list[_Draft]:
         if not text.strip():
             return []
-        places = self._places(text)
+        low = lower_text(text)
+        places = self._places(text, low)
         published = report.published_at.date() if report.published_at else None
-        lead_date = self._explicit_date(text[:40], published)
+        lead_date = self._explicit_date(low[:40], published)
         drafts: list[_Draft] = []
         last_class: str | None = None
+        sentence_dates: dict[int, date | None] = {}
         for s_index, (s_start, s_end) in enumerate(_split(self._sentence_split, text, 0, len(text))):
-            sentence = text[s_start:s_end]
-            if not self._trigger.search(sentence):
+            sentence = low[s_start:s_end]
+            sentence_cues = self._cues(sentence)
+            if not sentence_cues - {"history"}:
                 continue
-            history = self._is_history(sentence)
+            history = "history" in sentence_cues and self._is_history(sentence)
             sentence_places = [h for h in places if s_start <= h.start < s_end]
-            sentence_has_strike = bool(
+            sentence_has_strike = "strike" in sentence_cues and bool(
                 self.rules.p("strike_strong").search(sentence) or self.rules.p("weapon_mention").search(sentence)
             )
             for c_start, c_end in _split(self._clause_split, text, s_start, s_end):
-                clause = text[c_start:c_end]
-                if not self._trigger.search(clause):
+                clause = low[c_start:c_end]
+                cues = self._cues(clause)
+                if not cues - {"history"}:
                     continue
                 clause_places = [h for h in sentence_places if c_start <= h.start < c_end]
                 found = self._clause(
-                    clause, c_start, s_index, history, sentence_has_strike, last_class
+                    clause, text[c_start:c_end], c_start, s_index, history, sentence_has_strike, last_class, cues
                 )
                 for draft in found:
                     if "strike" in draft.types:
                         # "Russia launched ..." names the attacker, not where the strike landed.
-                        where = [h for h in clause_places if not self._is_actor(text, h)]
-                        around = [h for h in sentence_places if not self._is_actor(text, h)]
+                        where = [h for h in clause_places if not self._is_actor(low, h)]
+                        around = [h for h in sentence_places if not self._is_actor(low, h)]
                     else:
                         where, around = clause_places, sentence_places
                     draft.place = _most_specific(where) or _most_specific(around)
-                    draft.occurred_on = (
-                        self._explicit_date(clause, published)
-                        or self._explicit_date(sentence, published)
-                        or self._relative_date(sentence, published)
-                        or lead_date
-                    )
+                    if s_index not in sentence_dates:
+                        sentence_dates[s_index] = (
+                            self._explicit_date(sentence, published)
+                            or self._relative_date(sentence, published)
+                            or lead_date
+                        )
+                    draft.occurred_on = sentence_dates[s_index]
                     if draft.killed is not None:
                         last_class = "killed"
                     elif draft.injured is not None:
                         last_class = "injured"
                 drafts.extend(found)
         return drafts
+
+    def _token_families(self, token: str) -> frozenset[str]:
+        found = {name for name, pattern in self._family_res.items() if pattern.match(token)}
+        if _DESIGNATION.match(token):
+            found.add("aircraft")  # "su-34", "f-16s", "mi-8/17": an airframe designation
+        return frozenset(found)
+
+    def _cues(self, low: str) -> frozenset[str]:
+        """The cue families present in a lower-cased stretch of text."""
+        found: set[str] = set()
+        families = self._families
+        for token in _WORD.findall(low):
+            found |= families(token)
+        return frozenset(found)
 
     def _is_actor(self, text: str, hit: _PlaceHit) -> bool:
         if hit.place.precision != "country":
@@ -187,22 +213,35 @@ class Classifier:
         return False
 
     def _clause(
-        self, clause: str, offset: int, s_index: int, history: bool, sentence_has_strike: bool, last_class: str | None
+        self,
+        clause: str,
+        original: str,
+        offset: int,
+        s_index: int,
+        history: bool,
+        sentence_has_strike: bool,
+        last_class: str | None,
+        cues: frozenset[str],
     ) -> list[_Draft]:
+        """Read one clause. ``clause`` is lower-cased (for the rule patterns), ``original`` is as written."""
         r = self.rules
         span = Span(offset, offset + len(clause.rstrip(" .,;")))
         out: list[_Draft] = []
 
         # aircraft loss -------------------------------------------------------------------------------
-        aircraft, loss_rule = self._aircraft_loss(clause)
+        aircraft, loss_rule = self._aircraft_loss(clause, original) if "aircraft" in cues else (None, "")
         loss = aircraft is not None and not history
 
         # airspace response ---------------------------------------------------------------------------
-        air_rules = [
-            name
-            for name in ("scramble", "airspace_closed", "air_alert", "air_defence", "intercept")
-            if r.p(name).search(clause)
-        ]
+        air_rules = (
+            [
+                name
+                for name in ("scramble", "airspace_closed", "air_alert", "air_defence", "intercept")
+                if r.p(name).search(clause)
+            ]
+            if "airspace" in cues
+            else []
+        )
         if loss:
             # "crashed while shooting down air targets": the interception is the loss's circumstance.
             air_rules = [n for n in air_rules if n not in ("intercept", "air_defence")]
@@ -210,13 +249,17 @@ class Classifier:
             air_rules = []
 
         # strike ----------------------------------------------------------------------------------------
-        strike_rule = None if history else self._strike(clause, intercepting="intercept" in air_rules)
+        strike_rule = (
+            None if history or "strike" not in cues else self._strike(clause, intercepting="intercept" in air_rules)
+        )
         if loss and strike_rule != "strike.strong":
             strike_rule = None
 
         # casualty --------------------------------------------------------------------------------------
-        killed, injured, children, cas_rules = (None, None, None, []) if history else self._casualties(
-            clause, last_class
+        killed, injured, children, cas_rules = (
+            (None, None, None, [])
+            if history or "casualty" not in cues
+            else self._casualties(clause, last_class)
         )
         casualty = bool(cas_rules)
         if casualty and not (killed or injured) and cas_rules == ["casualty.uncounted"]:
@@ -225,8 +268,8 @@ class Classifier:
         if killed is not None and killed.value == 0 and injured is None:
             casualty = False
 
-        weapon = self._weapon(clause)
-        actor = self._actor(clause)
+        weapon = self._weapon(clause) if strike_rule else None
+        actor = self._actor(original)
         hedge = 0.85 if _HEDGED.search(clause) else 1.0
         w = r.weights
 
@@ -283,11 +326,11 @@ class Classifier:
     def _hedged(self, clause: str, at: int) -> bool:
         return bool(self.rules.p("hedge_before").search(clause, max(0, at - 45), at))
 
-    def _aircraft_loss(self, clause: str) -> tuple[str | None, str]:
+    def _aircraft_loss(self, clause: str, original: str) -> tuple[str | None, str]:
         r = self.rules
-        candidates: list[tuple[re.Match[str], bool]] = [(m, True) for m in r.p("airframe_cs").finditer(clause)]
+        candidates: list[tuple[re.Match[str], bool]] = [(m, True) for m in r.p("airframe_cs").finditer(original)]
         candidates += [(m, False) for m in r.p("airframe_generic").finditer(clause)]
-        candidates += [(m, False) for m in _DRONE_OPERATOR.finditer(clause)]
+        candidates += [(m, False) for m in _DRONE_OPERATOR.finditer(original)]
         candidates.sort(key=lambda c: (c[0].start(), not c[1]))
         one_way = r.p("one_way")
         for m, named in candidates:
@@ -381,19 +424,24 @@ class Classifier:
         return None
 
     def _actor(self, clause: str) -> str | None:
-        m = self.rules.p("actor").search(clause)
+        m = self.rules.p("actor_cs").search(clause)
         if m is None:
             return None
         return self.rules.tables.get("actor", {}).get(" ".join(m.group("a").lower().split()))
 
     # --- places and dates ----------------------------------------------------------------------------
 
-    def _places(self, text: str) -> list[_PlaceHit]:
+    def _places(self, text: str, low: str) -> list[_PlaceHit]:
         raw: list[tuple[int, int, str, bool]] = []  # start, end, name, region form
         covered: list[tuple[int, int]] = []
-        for m in self.rules.p("region_form_cs").finditer(text):
-            raw.append((m.start(), m.end(), m.group("name"), True))
-            covered.append((m.start(), m.end()))
+        # "X region"/"X oblast": find the (rare) region word first, then read the name just before it.
+        name_before = self.rules.p("region_name_cs")
+        for k in self.rules.p("region_kind").finditer(low):
+            window_start = max(0, k.start() - 50)
+            m = name_before.search(text, window_start, k.start())
+            if m is not None:
+                raw.append((m.start(), k.end(), m.group("name"), True))
+                covered.append((m.start(), k.end()))
         for m in self.rules.p("proper_cs").finditer(text):
             if any(m.start() < e and s < m.end() for s, e in covered):
                 continue
@@ -402,7 +450,7 @@ class Classifier:
             while i < len(tokens):
                 for j in range(min(len(tokens), i + 3), i, -1):
                     name = " ".join(_strip_possessive(t[2]) for t in tokens[i:j])
-                    key = fold(name)
+                    key = _fold_cached(name)
                     if name in self._stop or key in self._stop or not self.gazetteer.has(key):
                         continue
                     raw.append((tokens[i][0], tokens[j - 1][1], name, False))
@@ -487,6 +535,14 @@ class Classifier:
 
 
 _TOKEN = re.compile(r"[^\s]+")
+_WORD = re.compile(r"[a-z0-9][a-z0-9\-/]*")
+_DESIGNATION = re.compile(r"^[a-z/]{1,5}-?\d")
+
+
+@lru_cache(maxsize=65536)
+def _fold_cached(name: str) -> str:
+    # Place-like words repeat across reports; folding (Unicode normalisation) is the costly part of a lookup.
+    return fold(name)
 
 
 def _strip_possessive(token: str) -> str:
