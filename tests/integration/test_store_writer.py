@@ -133,7 +133,8 @@ def test_both_postgresql_write_paths_and_sqlite_produce_the_same_rows(
     batch = [curated_item(n, revision=1 + n % 3) for n in range(30)]
     batch += [curated_item(n, revision=1) for n in range(0, 30, 4)]  # late, older replays
     digests = []
-    for url, method in [(None, "insert"), (None, "copy"), (sqlite_url, "insert")]:
+    paths: list[tuple[str | None, Method]] = [(None, "insert"), (None, "copy"), (sqlite_url, "insert")]
+    for url, method in paths:
         dbname = pg_server.create_database() if url is None else None
         target = url or pg_server.url(str(dbname))
         migrate.upgrade(target)
