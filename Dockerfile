@@ -4,10 +4,11 @@
 #   docker run --rm sitrep:local --help
 ARG PYTHON_IMAGE=python:3.11-slim
 
-# --- build: wheels for sitrep and every dependency --------------------------------------------------
+# --- build: sitrep and its dependencies in a virtualenv ---------------------------------------------
 FROM ${PYTHON_IMAGE} AS build
 ENV PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1
+RUN python -m venv /opt/sitrep
 WORKDIR /src
 # Only what the package is built from (no .venv, var/ or .git in the build context copy).
 COPY pyproject.toml ./
@@ -17,21 +18,18 @@ COPY processors ./processors
 COPY sinks ./sinks
 COPY schemas ./schemas
 COPY migrations ./migrations
-RUN pip wheel --wheel-dir /wheels .
+RUN /opt/sitrep/bin/pip install .
 
-# --- runtime ------------------------------------------------------------------------------------
+# --- runtime: the virtualenv only (same base image, so its interpreter paths hold) ----------------
 FROM ${PYTHON_IMAGE}
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
-    PIP_NO_CACHE_DIR=1 \
-    PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    PATH=/opt/sitrep/bin:$PATH \
     SITREP_DATA_DIR=/var/lib/sitrep
 RUN useradd --system --uid 10001 --user-group --home-dir /app --shell /usr/sbin/nologin sitrep \
     && mkdir -p /app /var/lib/sitrep \
     && chown sitrep:sitrep /var/lib/sitrep
-# Installed offline from the build stage's wheels: no compiler or build tools in the final image.
-RUN --mount=type=bind,from=build,source=/wheels,target=/wheels \
-    pip install --no-index --find-links /wheels sitrep
+COPY --from=build /opt/sitrep /opt/sitrep
 WORKDIR /app
 # The bundled samples at a stable path: `sitrep ingest /app/sitrep/samples/reports.jsonl`.
 COPY sitrep/samples/reports.jsonl ./sitrep/samples/reports.jsonl
