@@ -231,11 +231,15 @@ def build(app: faust.App, settings: Settings, pipeline: Pipeline, writer: Any) -
                 prepared: Prepared = pipeline.load_prepared(event.message.value)
                 # Faust's RocksDB store files a table write under the partition of the "current
                 # event", which noack_take does not set in the agent's own context: set it here.
+                # Restore the previous value, not None: the stream's own reader task may be parked
+                # in noack_take's buffer with its event in ``stream.current_event``, and finds None
+                # there when it resumes ("Take buffer found current_event is None": the agent dies).
+                previous = stream.current_event
                 stream._set_current_event(event)
                 try:
                     outcome = pipeline.curate(prepared, tables)
                 finally:
-                    stream._set_current_event(None)
+                    stream._set_current_event(previous)
                 sends.append(
                     await topics.curated.send(
                         key=prepared.report.id.encode(), value=orjson.dumps(outcome.record)
