@@ -162,6 +162,9 @@ def _places_compatible(
     if a["precision"] == "admin1" or b["precision"] == "admin1":
         return True
     if None not in (a.get("lat"), a.get("lon"), b.get("lat"), b.get("lon")):
+        # A degree of latitude is at least 110.5 km: most pairs are rejected without trigonometry.
+        if abs(a["lat"] - b["lat"]) * 110.5 > params.corroboration_km:
+            return False
         return haversine_km(a["lat"], a["lon"], b["lat"], b["lon"]) <= params.corroboration_km
     return _norm_name(a.get("name")) == _norm_name(b.get("name"))
 

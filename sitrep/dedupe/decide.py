@@ -73,7 +73,7 @@ def decide_report(
         )
 
     t = event_time.timestamp()
-    sig = [int(v) for v in signature]
+    sig = list(signature)
     keys = band_keys(sig, params)
     kind: DuplicateKind | None = None
     original: str | None = None
