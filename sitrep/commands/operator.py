@@ -20,7 +20,8 @@ from rich.table import Table
 from sitrep.errors import SitrepError
 from sitrep.settings import Settings
 
-console = Console()
+# Piped output (CI logs, `| less`) gets a readable width instead of rich's 80-column fallback.
+console = Console(width=None if sys.stdout.isatty() else 120)
 err = Console(stderr=True)
 
 SAMPLES = Path(__file__).resolve().parents[1] / "samples" / "reports.jsonl"
@@ -215,16 +216,37 @@ def _show_events(stack: Stack, shown: set[str]) -> set[str]:
     new = [r for r in rows if f"{r.id}:{r.revision}" not in shown]
     if not new:
         return shown
-    table = Table(title="curated events" if not shown else "new or updated events", show_lines=False)
-    for col in ("event", "types", "place", "killed", "injured", "aircraft", "sources"):
-        table.add_column(col)
+    table = Table(title="curated events" if not shown else "new or updated events", expand=False)
+    for col, justify in (
+        ("event", "left"),
+        ("types", "left"),
+        ("place", "left"),
+        ("killed", "right"),
+        ("injured", "right"),
+        ("aircraft", "left"),
+        ("src", "right"),
+    ):
+        table.add_column(col, justify=justify, overflow="fold")  # type: ignore[arg-type]
     for r in new:
-        place = ", ".join(p for p in (r.place_name, r.admin1, r.country) if p)
-        killed = _range(r.killed, r.killed_max)
-        injured = _range(r.injured, r.injured_max)
-        table.add_row(r.id, " ".join(r.types), place, killed, injured, r.aircraft or "", str(r.sources_count))
+        table.add_row(
+            r.id.removeprefix("evt-")[:10],
+            "+".join(_SHORT_TYPES.get(t, t) for t in r.types),
+            _place(r.place_name, r.admin1, r.country),
+            _range(r.killed, r.killed_max),
+            _range(r.injured, r.injured_max),
+            r.aircraft or "",
+            str(r.sources_count),
+        )
     console.print(table)
     return shown | {f"{r.id}:{r.revision}" for r in rows}
+
+
+_SHORT_TYPES = {"aircraft_loss": "aircraft", "airspace_response": "airspace"}
+
+
+def _place(name: str | None, admin1: str | None, country: str | None) -> str:
+    parts = [p for p in (name, admin1 if admin1 != name else None, country) if p]
+    return ", ".join(parts)
 
 
 def _range(low: int | None, high: int | None) -> str:
