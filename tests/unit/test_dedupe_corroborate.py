@@ -5,6 +5,10 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sitrep.dedupe import (
     DedupeParams,
@@ -276,3 +280,67 @@ def test_events_and_cells_are_json_serialisable() -> None:
     report(state, "r2", [mention(place=KHARKIV_REGION, injured=3)], hours=1)
     for table in (state.events, state.cells, state.reports):
         json.loads(json.dumps(dict(table)))
+
+
+class CopyOnRead(dict[str, Any]):
+    """A table that hands out copies, like a changelog-backed Faust table: in-place edits would be lost."""
+
+    def __getitem__(self, key: str) -> Any:
+        return json.loads(json.dumps(super().__getitem__(key)))
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self[key] if key in self else default  # noqa: SIM401 - must go through __getitem__
+
+    def values(self) -> Any:
+        return [self[k] for k in self]
+
+    def items(self) -> Any:
+        return [(k, self[k]) for k in self]
+
+
+def test_corroboration_only_assigns_so_changelog_backed_tables_see_every_change() -> None:
+    state = DedupeState(*(CopyOnRead() for _ in range(6)))
+    text = "Shelling hit the centre of Kherson on Monday, wounding three people, the governor said."
+    report(state, "r1", [mention(place=KHERSON, injured=3)], text=text)
+    report(state, "r2", [mention(place=KHERSON, injured=3)], hours=1, text=text)
+    [d] = report(state, "r3", [mention(place=KHERSON, injured=5)], hours=2)
+    assert d.change == "updated"
+    ev = state.events[d.event_id]
+    assert (ev["sources_count"], ev["duplicates"], ev["injured_max"]) == (2, ["r2"], 5)
+    assert state.cells[ev["cells"][0]] == [d.event_id]
+    assert state.reports["r3"]["event_ids"] == [d.event_id]
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from([KHARKIV, PISOCHYN, CHUHUIV, KHARKIV_REGION, KHERSON, UKRAINE]),
+            st.sampled_from([("strike",), ("casualty",), ("strike", "casualty"), ("airspace_response",)]),
+            st.one_of(st.none(), st.integers(0, 30)),
+            st.floats(0, 96),
+        ),
+        min_size=1,
+        max_size=12,
+    )
+)
+def test_any_stream_replays_to_the_same_decisions_and_events(
+    stream: list[tuple[Place, tuple[EventType, ...], int | None, float]],
+) -> None:
+    def run(state: DedupeState) -> list[list[tuple[str, str, str | None]]]:
+        return [
+            [
+                (d.event_id, d.change, d.merged_into)
+                for d in report(state, f"r{i}", [mention(t, p, killed=k)], h)
+            ]
+            for i, (p, t, k, h) in enumerate(stream)
+        ]
+
+    fresh, other = DedupeState.empty(), DedupeState.empty()
+    first = run(fresh)
+    assert run(other) == first  # from empty state: same ids
+    events = json.dumps(dict(fresh.events), sort_keys=True)
+    assert run(fresh) == first  # through state that already saw the stream: same decisions
+    assert json.dumps(dict(fresh.events), sort_keys=True) == events
+    live = [e for e in fresh.events.values() if not e["merged_into"]]
+    assert sorted(r for e in live for r in e["reports"]) == sorted(f"r{i}" for i in range(len(stream)))
