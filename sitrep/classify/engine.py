@@ -121,6 +121,8 @@ class Classifier:
             ("count.pair", p("pair_subjects")),
             ("count.bodies", p("bodies_of")),
             ("count.bare_singular", p("bare_singular")),
+            ("count.losses", p("losses_amounted")),
+            ("count.lost", p("lost_people")),
         ]
 
     # --- entry point ---------------------------------------------------------------------------------
@@ -163,12 +165,15 @@ class Classifier:
                     clause, text[c_start:c_end], c_start, s_index, history, sentence_has_strike, last_class, cues
                 )
                 for draft in found:
+                    where, around = clause_places, sentence_places
                     if "strike" in draft.types:
                         # "Russia launched ..." names the attacker, not where the strike landed.
-                        where = [h for h in clause_places if not self._is_actor(low, h)]
-                        around = [h for h in sentence_places if not self._is_actor(low, h)]
-                    else:
-                        where, around = clause_places, sentence_places
+                        where = [h for h in where if not self._is_actor(low, h)]
+                        around = [h for h in around if not self._is_actor(low, h)]
+                    if draft.types & {"strike", "airspace_response"}:
+                        # "drones launched from Kursk region": the origin is not where it happened.
+                        where = [h for h in where if not _after_from(low, h)]
+                        around = [h for h in around if not _after_from(low, h)]
                     draft.place = _most_specific(where) or _most_specific(around)
                     if s_index not in sentence_dates:
                         sentence_dates[s_index] = (
@@ -314,7 +319,8 @@ class Classifier:
         weapon = r.p("weapon_mention").search(clause)
         if weapon:
             for verb in r.p("strike_verb").finditer(clause):
-                if intercepting and verb.group(0).lower() in ("destroyed", "launched", "fired", "attacked"):
+                # "air defence destroyed 20 drones" is the interception, not a strike; "launched" still is.
+                if intercepting and verb.group(0) in ("destroyed", "destroying"):
                     continue
                 if not self._hedged(clause, min(weapon.start(), verb.start())):
                     return "strike.weapon_verb"
@@ -373,6 +379,10 @@ class Classifier:
                 verb = m.group("v") if "v" in m.re.groupindex else "killed"
                 if name == "count.toll":
                     toll = q if toll is None or q.value > toll.value else toll
+                    cls = "killed"
+                elif name == "count.losses":
+                    # Reported personnel "losses" mix dead and wounded: kept as killed, marked approximate.
+                    q = Quantity(q.value, approximate=True)
                     cls = "killed"
                 else:
                     cls = "killed" if _KILL_CLASS.search(verb or "") else "injured" if _HURT_CLASS.search(verb or "") else ""
@@ -477,6 +487,10 @@ class Classifier:
                 place = self.gazetteer.resolve_country(name[1:])
             elif region:
                 place = self.gazetteer.resolve_region(name, context) or self.gazetteer.resolve(name, context)
+                if place is None and " " in name:
+                    # "Russia's Ryazan region": the region's own name is the last word.
+                    last = name.rsplit(" ", 1)[1]
+                    place = self.gazetteer.resolve_region(last, context) or self.gazetteer.resolve(last, context)
             else:
                 place = self.gazetteer.resolve(name, context)
             if place is not None:
@@ -598,6 +612,11 @@ def _split(pattern: re.Pattern[str], text: str, start: int, end: int) -> list[tu
         if a < b:
             out.append((a, b))
     return out
+
+
+def _after_from(low: str, hit: _PlaceHit) -> bool:
+    before = low[max(0, hit.start - 10) : hit.start]
+    return before.endswith("from ") or before.endswith("from the ")
 
 
 def _most_specific(hits: list[_PlaceHit]) -> Place | None:
