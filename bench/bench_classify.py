@@ -14,13 +14,21 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sitrep.classify import load_classifier  # noqa: E402
-from sitrep.model import Report  # noqa: E402
+from sitrep.classify import load_classifier
+from sitrep.model import Report
 
 PLACES = ["Kharkiv", "Kherson", "Odesa", "Sumy", "Nikopol", "Zaporizhzhia", "Dnipro", "Kramatorsk", "Poltava"]
 REGIONS = ["Donetsk region", "Kharkiv oblast", "Sumy region", "Kherson region", "Mykolaiv oblast"]
 WEAPONS = ["a drone", "a ballistic missile", "a glide bomb", "artillery shells", "an Iskander missile"]
-COUNTS = ["two", "three", "one person", "at least 11 people", "dozens of people", "a woman", "seven civilians"]
+COUNTS = [
+    "two",
+    "three",
+    "one person",
+    "at least 11 people",
+    "dozens of people",
+    "a woman",
+    "seven civilians",
+]
 AIRFRAMES = ["Su-25", "Ka-52", "Mi-8 helicopter", "Su-34", "F-16"]
 SENTENCES = [
     "{W} struck a residential building in {P} early on {D}, local officials said.",
@@ -44,9 +52,15 @@ def make_report(rng: random.Random, i: int, target: int = 1000) -> Report:
     while sum(len(p) + 1 for p in parts) < target:
         parts.append(
             rng.choice(SENTENCES).format(
-                W=rng.choice(WEAPONS).capitalize(), P=rng.choice(PLACES), D=rng.choice(DAYS),
-                C=rng.choice(COUNTS), C2=rng.choice(COUNTS), R=rng.choice(REGIONS),
-                N=rng.randint(5, 40), M=rng.randint(41, 90), A=rng.choice(AIRFRAMES),
+                W=rng.choice(WEAPONS).capitalize(),
+                P=rng.choice(PLACES),
+                D=rng.choice(DAYS),
+                C=rng.choice(COUNTS),
+                C2=rng.choice(COUNTS),
+                R=rng.choice(REGIONS),
+                N=rng.randint(5, 40),
+                M=rng.randint(41, 90),
+                A=rng.choice(AIRFRAMES),
             )
         )
     return Report(id=f"bench-{i}", text=" ".join(parts))
@@ -72,7 +86,9 @@ def main() -> None:
     elapsed = time.perf_counter() - t1
     print(f"load (rules + gazetteer): {load_s:.2f} s")
     print(f"reports: {len(reports)}  avg length: {avg_len:.0f} chars  events: {events}")
-    print(f"throughput: {len(reports) / elapsed:,.0f} reports/s  ({elapsed / len(reports) * 1e6:.0f} µs/report)")
+    print(
+        f"throughput: {len(reports) / elapsed:,.0f} reports/s  ({elapsed / len(reports) * 1e6:.0f} µs/report)"
+    )
 
 
 if __name__ == "__main__":

@@ -18,9 +18,9 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, field, replace
-from functools import lru_cache
+from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import lru_cache
 
 from sitrep.classify.gazetteer import Gazetteer, fold
 from sitrep.classify.numbers import Quantity, parse_quantity
@@ -33,10 +33,25 @@ MAX_CHARS = 200_000
 _MONTHS = {
     m: i + 1
     for i, m in enumerate(
-        ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"]
+        [
+            "january",
+            "february",
+            "march",
+            "april",
+            "may",
+            "june",
+            "july",
+            "august",
+            "september",
+            "october",
+            "november",
+            "december",
+        ]
     )
 }
-_WEEKDAYS = {d: i for i, d in enumerate(["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"])}
+_WEEKDAYS = {
+    d: i for i, d in enumerate(["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"])
+}
 _KILL_CLASS = re.compile(
     r"kill|dead|die|death|perish|slain|lives|life|fatal|murder|eliminat|liquidat|destroy|neutrali|lost|losing|"
     r"bodies|corpses|succumb|slay|slew",
@@ -44,8 +59,12 @@ _KILL_CLASS = re.compile(
 )
 _HURT_CLASS = re.compile(r"wound|injur|hurt|hospital|maim|shock|concuss|traumat", re.IGNORECASE)
 _ONE_WORDS = {"a", "an", "one", "another", "the", "his", "her", "its", "their"}
-_PLURAL_END = re.compile(r"(?:s|people|men|women|children|personnel|military|crew|staff|elderly)$", re.IGNORECASE)
-_HEDGED = re.compile(r"\b(?:reportedly|allegedly|unconfirmed|purportedly|claimed|claims|possibly|presumably)\b")
+_PLURAL_END = re.compile(
+    r"(?:s|people|men|women|children|personnel|military|crew|staff|elderly)$", re.IGNORECASE
+)
+_HEDGED = re.compile(
+    r"\b(?:reportedly|allegedly|unconfirmed|purportedly|claimed|claims|possibly|presumably)\b"
+)
 _SPECIFIC = ("city", "admin1")
 _SUFFIX_S = re.compile(r"(?<=\d)s$|(?<=[A-Z])s$")
 _MIL_PREFIX = re.compile(r"^(?:Mil|Aero)\s+")
@@ -94,10 +113,16 @@ class Classifier:
         self._stop = rules.words.get("place_stop", frozenset())
         demonyms = rules.tables.get("demonym", {})
         self._demonyms = dict(demonyms)
-        self._demonym_re = re.compile(
-            r"\b(?P<d>" + "|".join(re.escape(k) for k in demonyms) + r")\s+(?:air\s*space|territory|border|soil)\b",
-            re.IGNORECASE,
-        ) if demonyms else None
+        self._demonym_re = (
+            re.compile(
+                r"\b(?P<d>"
+                + "|".join(re.escape(k) for k in demonyms)
+                + r")\s+(?:air\s*space|territory|border|soil)\b",
+                re.IGNORECASE,
+            )
+            if demonyms
+            else None
+        )
         p = rules.p
         self._sentence_split = p("sentence_split_cs")
         self._clause_split = p("clause_split_cs")
@@ -105,7 +130,8 @@ class Classifier:
         # deserves. Token → families is cached because news vocabulary repeats.
         stems = rules.cue_stems
         self._family_res = {
-            name: re.compile("^(?:" + "|".join(re.escape(x) for x in words) + ")") for name, words in stems.items()
+            name: re.compile("^(?:" + "|".join(re.escape(x) for x in words) + ")")
+            for name, words in stems.items()
         }
         self._families = lru_cache(maxsize=200_000)(self._token_families)
         self._count_patterns = [
@@ -153,7 +179,8 @@ class Classifier:
             history = "history" in sentence_cues and self._is_history(sentence)
             sentence_places = [h for h in places if s_start <= h.start < s_end]
             sentence_has_strike = "strike" in sentence_cues and bool(
-                self.rules.p("strike_strong").search(sentence) or self.rules.p("weapon_mention").search(sentence)
+                self.rules.p("strike_strong").search(sentence)
+                or self.rules.p("weapon_mention").search(sentence)
             )
             for c_start, c_end in _split(self._clause_split, text, s_start, s_end):
                 clause = low[c_start:c_end]
@@ -162,7 +189,14 @@ class Classifier:
                     continue
                 clause_places = [h for h in sentence_places if c_start <= h.start < c_end]
                 found = self._clause(
-                    clause, text[c_start:c_end], c_start, s_index, history, sentence_has_strike, last_class, cues
+                    clause,
+                    text[c_start:c_end],
+                    c_start,
+                    s_index,
+                    history,
+                    sentence_has_strike,
+                    last_class,
+                    cues,
                 )
                 for draft in found:
                     where, around = clause_places, sentence_places
@@ -211,7 +245,8 @@ class Classifier:
     def _is_history(self, sentence: str) -> bool:
         for m in self.rules.p("history").finditer(sentence):
             shielded = any(
-                s.start() <= m.start() < s.end() + 60 for s in self.rules.p("superlative_since").finditer(sentence)
+                s.start() <= m.start() < s.end() + 60
+                for s in self.rules.p("superlative_since").finditer(sentence)
             )
             if not shielded:
                 return True
@@ -255,7 +290,9 @@ class Classifier:
 
         # strike ----------------------------------------------------------------------------------------
         strike_rule = (
-            None if history or "strike" not in cues else self._strike(clause, intercepting="intercept" in air_rules)
+            None
+            if history or "strike" not in cues
+            else self._strike(clause, intercepting="intercept" in air_rules)
         )
         if loss and strike_rule != "strike.strong":
             strike_rule = None
@@ -281,7 +318,9 @@ class Classifier:
         if loss:
             d = _Draft({"aircraft_loss"}, s_index, span.start, span.end, aircraft=aircraft)
             d.rules.append(loss_rule)
-            d.confidence = w.get("aircraft_named" if loss_rule == "aircraft.named" else "aircraft_generic", 0.8)
+            d.confidence = w.get(
+                "aircraft_named" if loss_rule == "aircraft.named" else "aircraft_generic", 0.8
+            )
             out.append(d)
         if strike_rule is not None:
             d = _Draft({"strike"}, s_index, span.start, span.end, weapon=weapon, actor=actor)
@@ -334,7 +373,9 @@ class Classifier:
 
     def _aircraft_loss(self, clause: str, original: str) -> tuple[str | None, str]:
         r = self.rules
-        candidates: list[tuple[re.Match[str], bool]] = [(m, True) for m in r.p("airframe_cs").finditer(original)]
+        candidates: list[tuple[re.Match[str], bool]] = [
+            (m, True) for m in r.p("airframe_cs").finditer(original)
+        ]
         candidates += [(m, False) for m in r.p("airframe_generic").finditer(clause)]
         candidates += [(m, False) for m in _DRONE_OPERATOR.finditer(original)]
         candidates.sort(key=lambda c: (c[0].start(), not c[1]))
@@ -385,7 +426,13 @@ class Classifier:
                     q = Quantity(q.value, approximate=True)
                     cls = "killed"
                 else:
-                    cls = "killed" if _KILL_CLASS.search(verb or "") else "injured" if _HURT_CLASS.search(verb or "") else ""
+                    cls = (
+                        "killed"
+                        if _KILL_CLASS.search(verb or "")
+                        else "injured"
+                        if _HURT_CLASS.search(verb or "")
+                        else ""
+                    )
                 taken.append((m.start(), m.end()))
                 if name not in rules:
                     rules.append(name)
@@ -395,7 +442,12 @@ class Classifier:
                     injured = (m.start(), q)
         killed_q = toll or (killed[1] if killed else None)
         injured_q = injured[1] if injured else None
-        if killed_q is None and injured_q is None and last_class and r.p("another_ellipsis").search(clause.lstrip()):
+        if (
+            killed_q is None
+            and injured_q is None
+            and last_class
+            and r.p("another_ellipsis").search(clause.lstrip())
+        ):
             # "..., and another in X": the count noun is elided; it repeats the previous clause's kind.
             rules.append("count.another")
             if last_class == "killed":
@@ -455,7 +507,9 @@ class Classifier:
         for m in self.rules.p("proper_cs").finditer(text):
             if any(m.start() < e and s < m.end() for s, e in covered):
                 continue
-            tokens = [(t.start() + m.start(), t.end() + m.start(), t.group(0)) for t in _TOKEN.finditer(m.group(0))]
+            tokens = [
+                (t.start() + m.start(), t.end() + m.start(), t.group(0)) for t in _TOKEN.finditer(m.group(0))
+            ]
             i = 0
             while i < len(tokens):
                 for j in range(min(len(tokens), i + 3), i, -1):
@@ -490,7 +544,9 @@ class Classifier:
                 if place is None and " " in name:
                     # "Russia's Ryazan region": the region's own name is the last word.
                     last = name.rsplit(" ", 1)[1]
-                    place = self.gazetteer.resolve_region(last, context) or self.gazetteer.resolve(last, context)
+                    place = self.gazetteer.resolve_region(last, context) or self.gazetteer.resolve(
+                        last, context
+                    )
             else:
                 place = self.gazetteer.resolve(name, context)
             if place is not None:
@@ -512,7 +568,7 @@ class Classifier:
         except ValueError:
             return None
         if not year_text and published is not None and found > published:
-            found = replace(found, year=year - 1) if not (month == 2 and day == 29) else found
+            found = found.replace(year=year - 1) if not (month == 2 and day == 29) else found
         return found
 
     def _relative_date(self, text: str, published: date | None) -> date | None:
@@ -530,7 +586,7 @@ class Classifier:
     def _finish(self, d: _Draft) -> EventMention:
         types = tuple(t for t in ("strike", "casualty", "aircraft_loss", "airspace_response") if t in d.types)
         return EventMention(
-            types=types,  # type: ignore[arg-type]
+            types=types,
             killed=d.killed.value if d.killed else None,
             injured=d.injured.value if d.injured else None,
             children=d.children,
@@ -560,7 +616,7 @@ def _fold_cached(name: str) -> str:
 
 
 def _strip_possessive(token: str) -> str:
-    for suffix in ("'s", "’s", "'", "’"):
+    for suffix in ("'s", "\u2019s", "'", "\u2019"):
         if token.endswith(suffix):
             return token[: -len(suffix)]
     return token
@@ -664,7 +720,11 @@ def _target(events: list[_Draft], d: _Draft) -> _Draft | None:
         return None
     if "airspace_response" in d.types:
         for e in reversed(events):
-            if "airspace_response" in e.types and _same_country(e.place, d.place) and d.sentence - e.sentence <= 2:
+            if (
+                "airspace_response" in e.types
+                and _same_country(e.place, d.place)
+                and d.sentence - e.sentence <= 2
+            ):
                 return e
         return None
     if "aircraft_loss" in d.types:

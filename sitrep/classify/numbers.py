@@ -33,9 +33,7 @@ _APPROX_PREFIX = (
 )
 _RANGE_JOIN = r"(?:\s*(?:-|\u2013|\u2014)\s*|\s+to\s+|\s+or\s+)"
 
-QUANTITY = (
-    rf"(?:(?:{_APPROX_PREFIX}\s+)?{_BASE}(?:{_RANGE_JOIN}{_BASE})?|{_VAGUE_RE}(?:\s+of)?)"
-)
+QUANTITY = rf"(?:(?:{_APPROX_PREFIX}\s+)?{_BASE}(?:{_RANGE_JOIN}{_BASE})?|{_VAGUE_RE}(?:\s+of)?)"
 QUANTITY_RE = re.compile(QUANTITY, re.IGNORECASE)
 _PREFIX_RE = re.compile(rf"^{_APPROX_PREFIX}\s+", re.IGNORECASE)
 _RANGE_RE = re.compile(rf"^({_BASE}){_RANGE_JOIN}({_BASE})$", re.IGNORECASE)

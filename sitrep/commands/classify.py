@@ -112,7 +112,10 @@ _OBLAST_WORDS = re.compile(r"\b(?:oblast|region|province|governorate|raion|distr
 
 
 def normalise_admin1(name: str | None) -> str | None:
-    """One comparable key for an admin1 name across spellings ("Zaporizhzhya oblast" = "Zaporizhzhia Oblast")."""
+    """One comparable key for an admin1 name across spellings.
+
+    "Zaporizhzhya oblast", "Zaporizhzhia Oblast" and "Zaporozhye region" all give the same key.
+    """
     if not name:
         return None
     key = _OBLAST_WORDS.sub("", fold(name)).strip()
@@ -172,7 +175,7 @@ class EvalResult:
 
 
 def evaluate(items: Iterable[dict[str, Any]], classifier: Classifier) -> EvalResult:
-    """Score labelled items (``text``, ``labels``, optional ``fatalities`` and ``admin1``). Pure over values."""
+    """Score labelled items (``text``, ``labels``, optional ``fatalities``, ``admin1``). Pure over values."""
     res = EvalResult()
     for obj in items:
         text = obj.get("text")
@@ -233,9 +236,13 @@ def run_eval(gold_files: list[Path], out: TextIO | IO[str], classifier: Classifi
         for col in ("measure", "precision", "recall", "F1", "support"):
             table.add_column(col)
         for t, tally in res.per_type.items():
-            table.add_row(t, _fmt(tally.precision), _fmt(tally.recall), _fmt(tally.f1), str(tally.tp + tally.fn))
+            table.add_row(
+                t, _fmt(tally.precision), _fmt(tally.recall), _fmt(tally.f1), str(tally.tp + tally.fn)
+            )
         f = res.fatal
-        table.add_row("fatal casualty (killed ≥ 1)", _fmt(f.precision), _fmt(f.recall), _fmt(f.f1), str(f.tp + f.fn))
+        table.add_row(
+            "fatal casualty (killed ≥ 1)", _fmt(f.precision), _fmt(f.recall), _fmt(f.f1), str(f.tp + f.fn)
+        )
         exact = res.killed_exact / res.killed_total if res.killed_total else None
         table.add_row("killed count exact", "", "", _fmt(exact), str(res.killed_total))
         acc = res.admin1_correct / res.admin1_total if res.admin1_total else None

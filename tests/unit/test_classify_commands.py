@@ -13,7 +13,9 @@ from sitrep.commands.classify import normalise_admin1, run_classify, run_eval
 
 def test_run_classify_writes_one_line_per_input_line_in_the_contracted_shape() -> None:
     lines = [
-        orjson.dumps({"id": "a", "text": "A drone hit a car in the Kharkiv region, killing the driver.", "x": 1}),
+        orjson.dumps(
+            {"id": "a", "text": "A drone hit a car in the Kharkiv region, killing the driver.", "x": 1}
+        ),
         b"{not json",
         orjson.dumps({"id": "c"}),
         orjson.dumps({"id": 4, "text": ""}),
@@ -49,8 +51,13 @@ def test_admin1_names_normalise_across_spellings() -> None:
 def test_run_eval_prints_scores_for_a_labelled_file(tmp_path: Path) -> None:
     gold = tmp_path / "gold.jsonl"
     items = [
-        {"id": 1, "text": "Shelling killed two civilians in Kherson.", "labels": ["casualty"], "fatalities": 2,
-         "admin1": "Kherson oblast"},
+        {
+            "id": 1,
+            "text": "Shelling killed two civilians in Kherson.",
+            "labels": ["casualty"],
+            "fatalities": 2,
+            "admin1": "Kherson oblast",
+        },
         {"id": 2, "text": "A Ka-52 helicopter was shot down.", "labels": ["aircraft_loss"]},
         {"id": 3, "text": "The weather was calm.", "labels": []},
     ]
@@ -58,7 +65,13 @@ def test_run_eval_prints_scores_for_a_labelled_file(tmp_path: Path) -> None:
     out = io.StringIO()
     assert run_eval([gold], out) == 0
     table = out.getvalue()
-    for row in ("casualty", "aircraft_loss", "fatal casualty", "killed count exact", "admin1 accuracy",
-                "aircraft-loss false-alarm rate"):
+    for row in (
+        "casualty",
+        "aircraft_loss",
+        "fatal casualty",
+        "killed count exact",
+        "admin1 accuracy",
+        "aircraft-loss false-alarm rate",
+    ):
         assert row in table
     assert "1.000" in table

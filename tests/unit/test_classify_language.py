@@ -88,14 +88,18 @@ def test_killed_counts_in_words_digits_and_hedges(
 
 
 def test_dozens_is_an_approximate_lower_bound(classifier: Classifier) -> None:
-    (event,) = read(classifier, "Dozens of people were wounded when a missile struck central Zaporizhzhia.").events
+    (event,) = read(
+        classifier, "Dozens of people were wounded when a missile struck central Zaporizhzhia."
+    ).events
     assert event.injured == 24 and event.injured_approximate
 
 
 def test_including_a_child_counts_children(classifier: Classifier) -> None:
     (event,) = read(classifier, "Shelling in Kherson injured four residents, including a child.").events
     assert (event.injured, event.children) == (4, 1)
-    (event,) = read(classifier, "Nine people, including three children, were hurt in a drone attack on Sumy.").events
+    (event,) = read(
+        classifier, "Nine people, including three children, were hurt in a drone attack on Sumy."
+    ).events
     assert (event.injured, event.children) == (9, 3)
 
 
@@ -114,7 +118,9 @@ def test_uncounted_casualties_are_a_casualty_without_numbers(classifier: Classif
 
 
 def test_interception_of_attack_drones_is_airspace_response_not_aircraft_loss(classifier: Classifier) -> None:
-    result = read(classifier, "Air defence forces shot down 37 of 45 Shahed drones over six regions overnight.")
+    result = read(
+        classifier, "Air defence forces shot down 37 of 45 Shahed drones over six regions overnight."
+    )
     assert "airspace_response" in result.labels
     assert "aircraft_loss" not in result.labels
 
@@ -131,7 +137,9 @@ def test_crewed_aircraft_shot_down_is_aircraft_loss(classifier: Classifier) -> N
 
 
 def test_the_shooter_is_not_the_loss(classifier: Classifier) -> None:
-    (event,) = read(classifier, "Two F-16s shot down an Orlan-10 reconnaissance drone near the border.").events
+    (event,) = read(
+        classifier, "Two F-16s shot down an Orlan-10 reconnaissance drone near the border."
+    ).events
     assert "aircraft_loss" in event.types
     assert event.aircraft == "Orlan-10"
 
@@ -153,7 +161,9 @@ def test_scramble_alert_and_closure_are_airspace_responses(classifier: Classifie
 
 
 def test_ground_fighting_without_stand_off_weapons_is_not_a_strike(classifier: Classifier) -> None:
-    assert "strike" not in read(classifier, "Infantry units clashed near the village for several hours.").labels
+    assert (
+        "strike" not in read(classifier, "Infantry units clashed near the village for several hours.").labels
+    )
 
 
 def test_two_places_two_incidents(classifier: Classifier) -> None:

@@ -30,7 +30,9 @@ def gazetteer(classifier: Classifier) -> Gazetteer:
         ("Avdiivka", "Avdeevka"),
     ],
 )
-def test_transliteration_variants_resolve_to_the_same_town(gazetteer: Gazetteer, modern: str, older: str) -> None:
+def test_transliteration_variants_resolve_to_the_same_town(
+    gazetteer: Gazetteer, modern: str, older: str
+) -> None:
     a, b = gazetteer.resolve(modern), gazetteer.resolve(older)
     assert a is not None and b is not None
     assert (a.name, a.country) == (b.name, b.country)
@@ -69,7 +71,14 @@ def test_context_country_breaks_ties(gazetteer: Gazetteer) -> None:
 
 @pytest.mark.parametrize(
     ("name", "iso"),
-    [("Sanaa", "YE"), ("Beirut", "LB"), ("Gaza", "PS"), ("Belgorod", "RU"), ("Chisinau", "MD"), ("Aleppo", "SY")],
+    [
+        ("Sanaa", "YE"),
+        ("Beirut", "LB"),
+        ("Gaza", "PS"),
+        ("Belgorod", "RU"),
+        ("Chisinau", "MD"),
+        ("Aleppo", "SY"),
+    ],
 )
 def test_cities_beyond_ukraine_resolve(gazetteer: Gazetteer, name: str, iso: str) -> None:
     place = gazetteer.resolve(name)
@@ -102,7 +111,9 @@ def test_distance_needs_coordinates(gazetteer: Gazetteer) -> None:
 
 
 def test_event_location_uses_the_oblast_named_in_the_text(classifier: Classifier) -> None:
-    (event,) = classifier(Report(id="t", text="A drone hit a bus in the Sumy region, killing the driver.")).events
+    (event,) = classifier(
+        Report(id="t", text="A drone hit a bus in the Sumy region, killing the driver.")
+    ).events
     assert event.location is not None
     assert (event.location.admin1, event.location.precision) == ("Sumy oblast", "admin1")
     assert event.killed == 1
