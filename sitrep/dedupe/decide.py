@@ -56,11 +56,12 @@ def decide_report(
 
     Order: (1) a report id already in ``state.reports`` gets its recorded decision back (``replayed=True``)
     and nothing is written; (2) a fingerprint seen before makes an exact duplicate of the report that first
-    had it; (3) LSH candidates whose estimated Jaccard similarity is at least
-    ``params.near_duplicate_threshold`` make a near duplicate of the earliest of them (event time, then id);
-    (4) otherwise the report is new. Every non-replayed report is recorded (``reports``); an original's
-    fingerprint, signature and bands are indexed so later reports can match it (a duplicate's are not: later
-    copies match the original). ``event_time`` is what expiry ages the entries by.
+    had it; (3) LSH candidates within ``params.near_duplicate_hours`` of ``event_time`` whose estimated
+    Jaccard similarity is at least ``params.near_duplicate_threshold`` make a near duplicate of the
+    earliest of them (event time, then id); (4) otherwise the report is new. Every non-replayed report is
+    recorded (``reports``); an original's fingerprint, signature and bands are indexed so later reports can
+    match it (a duplicate's are not: later copies match the original). ``event_time`` is what expiry ages
+    the entries by.
     """
     recorded = state.reports.get(report_id)
     if recorded is not None:
@@ -95,12 +96,15 @@ def decide_report(
             cand_sig = state.signatures.get(cand)
             if cand_sig is None or len(cand_sig) != len(sig):
                 continue
+            cand_rec = state.reports.get(cand)
+            if cand_rec is None or abs(float(cand_rec["t"]) - t) > params.near_duplicate_hours * 3600:
+                continue
             sim = jaccard(sig, cand_sig)
             if sim < params.near_duplicate_threshold:
                 continue
             root = _root(cand, state)
             root_rec = state.reports.get(root)
-            root_t = float(root_rec["t"]) if root_rec is not None else float(state.reports[cand]["t"])
+            root_t = float(root_rec["t"]) if root_rec is not None else float(cand_rec["t"])
             if best is None or (root_t, root) < (best[0], best[1]):
                 best = (root_t, root, sim)
         if best is not None:

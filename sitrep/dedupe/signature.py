@@ -15,7 +15,7 @@ from collections.abc import Sequence
 import rensa
 
 from sitrep.dedupe.params import DEFAULT_PARAMS, DedupeParams
-from sitrep.dedupe.text import fingerprint_of, sentences, shingles_of
+from sitrep.dedupe.text import fingerprint_of, number_marks, sentences, shingles_of
 
 # Band keys carry the hashing algorithm's version so a rensa upgrade that changed its hashing could never
 # match old signatures against new ones by accident.
@@ -31,15 +31,22 @@ def _minhash(shingles: set[str], params: DedupeParams) -> Signature:
     return [int(v) for v in m.digest()]
 
 
+def _features(sents: list[list[str]], params: DedupeParams) -> set[str]:
+    return shingles_of(sents, params.shingle_words) | number_marks(sents, params.number_weight)
+
+
 def signature(text: str, params: DedupeParams = DEFAULT_PARAMS) -> Signature:
-    """The MinHash signature (``params.num_perm`` ints) of the word shingles of ``text``; deterministic."""
-    return _minhash(shingles_of(sentences(text), params.shingle_words), params)
+    """The MinHash signature (``params.num_perm`` ints) of ``text``'s word shingles plus weighted numbers.
+
+    Deterministic across processes and runs for the same ``params``.
+    """
+    return _minhash(_features(sentences(text), params), params)
 
 
 def sketch(text: str, params: DedupeParams = DEFAULT_PARAMS) -> tuple[str, Signature]:
     """``(fingerprint(text), signature(text, params))`` in one pass over the text (what stage A computes)."""
     sents = sentences(text)
-    return fingerprint_of(sents), _minhash(shingles_of(sents, params.shingle_words), params)
+    return fingerprint_of(sents), _minhash(_features(sents, params), params)
 
 
 def band_keys(sig: Sequence[int], params: DedupeParams = DEFAULT_PARAMS) -> list[str]:
