@@ -34,6 +34,7 @@ from ingest.producer import Delivery, ProducerLike, ReportSender, open_producer,
 from ingest.sources import STDIN_NAME, Item, SourceError, fetch_feed, is_url, read_path, read_stream
 from ingest.state import STATE_FILE, SentStore
 from sitrep.settings import Settings
+from sitrep.topics import ensure_topics
 
 # Record delivered ids in the follow state at least this often, not only at the end of a poll,
 # so a crash in the middle of a large directory loses little.
@@ -221,6 +222,13 @@ def run_ingest(
         return 1
     own_producer = producer is None
     if producer is None:
+        try:
+            # A fresh broker (auto-creation off) has no raw topic until the worker first starts;
+            # create it with the configured partitions. Where the client may not create topics,
+            # the existence check below explains what to do.
+            ensure_topics(settings, [topic or settings.topic_raw])
+        except KafkaError as exc:
+            console.print(f"[yellow]could not create topic {topic or settings.topic_raw}:[/] {exc!r}")
         try:
             producer = open_producer(settings)
         except KafkaError as exc:

@@ -7,6 +7,7 @@ import io
 import json
 import threading
 import time
+import uuid
 from collections.abc import Iterator
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -216,18 +217,23 @@ def test_follow_on_a_served_feed_sends_new_items_and_never_resends_old_ones_acro
         schemas.validate("reports-raw-v1", orjson.loads(record.value))
 
 
-def test_a_missing_topic_fails_fast_with_a_clear_message_and_sends_nothing(
-    settings: Settings, tmp_path: Path
+def test_a_missing_raw_topic_is_created_with_the_configured_partitions_and_used(
+    settings: Settings, tmp_path: Path, kafka_admin: Any
 ) -> None:
     path = tmp_path / "one.jsonl"
-    path.write_text('{"id": "x1", "text": "Nowhere to go."}\n')
-    started = time.monotonic()
+    path.write_text('{"id": "x1", "text": "Nowhere to go yet."}\n')
+    topic = f"test-created-by-ingest-{uuid.uuid4().hex[:8]}"
 
-    code, out = _ingest(settings, "test-no-such-topic-for-ingest", paths=[str(path)])
+    code, out = _ingest(settings, topic, paths=[str(path)])
 
-    assert code == 1
-    assert "topic test-no-such-topic-for-ingest does not exist" in out
-    assert time.monotonic() - started < 40  # one metadata wait, not one per report
+    assert code == 0, out
+    [meta] = kafka_admin.describe_topics([topic])
+    assert len(meta["partitions"]) == settings.topic_partitions
+    reader = _Topic(settings.kafka_bootstrap_servers, topic)
+    try:
+        assert [r.key for r in reader.wait_for(1)] == [b"x1"]
+    finally:
+        reader.close()
 
 
 def test_the_broker_grants_the_ingest_producer_an_idempotent_producer_id(
