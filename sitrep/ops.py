@@ -246,6 +246,7 @@ class Status:
     dead_letters_last_hour: Mapping[str, int]
     group: str
     checked_at: datetime
+    group_error: str | None = None  # committed offsets unknown (lag then counts from zero)
 
 
 def lag_by_partition(
@@ -309,6 +310,7 @@ def status_document(status: Status) -> dict[str, Any]:
             for t in status.topics
         ],
         "group": status.group,
+        "group_error": status.group_error,
         "lag": [
             {"topic": r.topic, "partition": r.partition, "committed": r.committed, "end": r.end, "lag": r.lag}
             for r in status.lag

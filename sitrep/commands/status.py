@@ -10,6 +10,7 @@ and every topic sitrep owns exists, so the command doubles as a container health
 from __future__ import annotations
 
 import sys
+import time
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any
 
@@ -69,8 +70,11 @@ def collect(settings: Settings, now: datetime, timeout: float) -> Status:
     topics = [TopicState(name, exists=False) for name in names]
     lag: list[PartitionLag] = []
     dead: dict[str, int] = {}
+    group_error: str | None = None
     try:
-        topics, committed, dead = _read_broker(settings, names, dlqs, now - timedelta(hours=1), timeout)
+        topics, committed, dead, group_error = _read_broker(
+            settings, names, dlqs, now - timedelta(hours=1), timeout
+        )
         lag = lag_by_partition([t for t in topics if t.name in inputs], committed)
     except (KafkaError, OSError) as error:
         broker_error = f"{error.__class__.__name__}: {error}"
@@ -83,13 +87,14 @@ def collect(settings: Settings, now: datetime, timeout: float) -> Status:
         dead_letters_last_hour=dead,
         group=settings.app_id,
         checked_at=now,
+        group_error=group_error,
     )
 
 
 def _read_broker(
     settings: Settings, names: list[str], dlqs: tuple[str, ...], since: datetime, timeout: float
-) -> tuple[list[TopicState], dict[tuple[str, int], int], dict[str, int]]:
-    from kafka import KafkaAdminClient, KafkaConsumer, TopicPartition
+) -> tuple[list[TopicState], dict[tuple[str, int], int], dict[str, int], str | None]:
+    from kafka import KafkaConsumer, TopicPartition
 
     from sitrep.topics import client_config
 
@@ -122,15 +127,43 @@ def _read_broker(
                 dead[topic.name] = dead_letters_since(topic.end_offsets, at)
     finally:
         consumer.close()
+    committed, group_error = _committed_offsets(settings, timeout)
+    return topics, committed, dead, group_error
+
+
+def _committed_offsets(settings: Settings, timeout: float) -> tuple[dict[tuple[str, int], int], str | None]:
+    """The worker group's committed offsets, or ``({}, why)`` when the group coordinator cannot say.
+
+    A broker that has never hosted a consumer group creates its offsets topic on the first request
+    and answers "coordinator not available" meanwhile: retried until ``timeout``, then reported as
+    a note (the lag is unknown), not as an unreachable broker.
+    """
+    from kafka import KafkaAdminClient
+    from kafka.errors import CoordinatorLoadInProgressError, CoordinatorNotAvailableError, NotCoordinatorError
+
+    from sitrep.topics import client_config
+
+    ms = int(timeout * 1000)
     admin = KafkaAdminClient(
         client_id=f"{settings.app_id}-status", bootstrap_timeout_ms=ms, **client_config(settings)
     )
+    deadline = time.monotonic() + timeout
     try:
-        offsets = admin.list_group_offsets({settings.app_id: None}).get(settings.app_id, {})
+        while True:
+            try:
+                offsets = admin.list_group_offsets({settings.app_id: None}).get(settings.app_id, {})
+                break
+            except (
+                CoordinatorNotAvailableError,
+                CoordinatorLoadInProgressError,
+                NotCoordinatorError,
+            ) as error:
+                if time.monotonic() > deadline:
+                    return {}, f"{error.__class__.__name__}: {error}"
+                time.sleep(0.2)
     finally:
         admin.close()
-    committed = {(tp.topic, tp.partition): o.offset for tp, o in offsets.items() if o.offset >= 0}
-    return topics, committed, dead
+    return {(tp.topic, tp.partition): o.offset for tp, o in offsets.items() if o.offset >= 0}, None
 
 
 def _read_store(settings: Settings, timeout: float) -> StoreState:
@@ -162,7 +195,7 @@ def _read_store(settings: Settings, timeout: float) -> StoreState:
             if revision is None:
                 return StoreState(reachable=True, revision=None, head=expected)
             rows = {
-                t.name: int(conn.scalar(select(func.count()).select_from(t)) or 0)
+                str(t.name): int(conn.scalar(select(func.count()).select_from(t)) or 0)
                 for t in Base.metadata.sorted_tables
             }
             newest = conn.scalar(select(func.max(Event.event_time)))
@@ -211,6 +244,8 @@ def show(result: Status) -> None:
                 t.name, str(t.partitions) if t.exists else "-", ends, "" if recent is None else str(recent)
             )
         console.print(topics)
+        if result.group_error:
+            console.print(f"[yellow]committed offsets of {result.group} unknown: {result.group_error}[/]")
         lag = Table(title=f"consumer group {result.group}")
         for column in ("topic", "partition", "committed", "end", "lag"):
             lag.add_column(column, justify="left" if column == "topic" else "right")
