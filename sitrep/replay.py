@@ -31,6 +31,9 @@ from sitrep.pipeline import Origin, Outcome, Pipeline, event_message
 from sitrep.settings import Settings
 
 Mode = Literal["rebuild", "recurate"]
+
+#: How long a client waits for the first broker before the replay fails (kafka-python's default is 30 s).
+BOOTSTRAP_TIMEOUT_MS = 10_000
 MODES: tuple[Mode, ...] = ("rebuild", "recurate")
 
 #: Columns that say *which version* of an event a row is, not what the event is.
@@ -267,7 +270,7 @@ class ReplayOptions:
 def open_consumer(settings: Settings, **extra: Any) -> Any:
     """A group-less kafka-python consumer (never commits, never joins the worker's group)."""
     from kafka import KafkaConsumer
-    from kafka.errors import NoBrokersAvailable
+    from kafka.errors import KafkaError
 
     from sitrep.topics import client_config
 
@@ -276,15 +279,22 @@ def open_consumer(settings: Settings, **extra: Any) -> Any:
             group_id=None,
             enable_auto_commit=False,
             client_id=f"{settings.app_id}-replay",
-            auto_offset_reset="earliest",
+            # Never skip silently: a planned offset that retention deleted meanwhile is an error.
+            auto_offset_reset="none",
             max_partition_fetch_bytes=max(1_048_576, settings.max_message_bytes * 2),
+            bootstrap_timeout_ms=BOOTSTRAP_TIMEOUT_MS,
             **client_config(settings),
             **extra,
         )
-    except NoBrokersAvailable:
-        raise ReplayError(
-            f"no Kafka broker answers at {settings.kafka_bootstrap_servers} (SITREP_KAFKA_BOOTSTRAP_SERVERS)"
-        ) from None
+    except KafkaError as error:
+        raise _unreachable(settings, error) from None
+
+
+def _unreachable(settings: Settings, error: Exception) -> ReplayError:
+    return ReplayError(
+        f"no Kafka broker answers at {settings.kafka_bootstrap_servers} (SITREP_KAFKA_BOOTSTRAP_SERVERS): "
+        f"{error}"
+    )
 
 
 def plan_replay(consumer: Any, options: ReplayOptions) -> ReplayPlan:
@@ -332,13 +342,20 @@ def read_partition(
     ``idle_timeout`` seconds before that.
     """
     from kafka import TopicPartition
+    from kafka.errors import OffsetOutOfRangeError
 
     tp = TopicPartition(topic, plan.partition)
     consumer.assign([tp])
     consumer.seek(tp, plan.first)
     last_data = time.monotonic()
     while consumer.position(tp) < plan.end:
-        records = consumer.poll(timeout_ms=500, max_records=1000).get(tp, [])
+        try:
+            records = consumer.poll(timeout_ms=500, max_records=1000).get(tp, [])
+        except OffsetOutOfRangeError:
+            raise ReplayError(
+                f"{topic}[{plan.partition}]: offset {consumer.position(tp)} is no longer in the log "
+                "(retention deleted it after the plan was made); plan again"
+            ) from None
         if not records:
             if time.monotonic() - last_data > idle_timeout:
                 raise ReplayError(
@@ -515,16 +532,20 @@ def reset_worker_group(settings: Settings, plan: ReplayPlan) -> dict[int, int]:
     worker would immediately overwrite) the commit. Returns partition -> committed offset.
     """
     from kafka import KafkaAdminClient, TopicPartition
-    from kafka.errors import KafkaError, NoBrokersAvailable
+    from kafka.errors import KafkaError
     from kafka.structs import OffsetAndMetadata
 
     from sitrep.topics import client_config
 
     group = settings.app_id
     try:
-        admin = KafkaAdminClient(client_id=f"{settings.app_id}-replay-admin", **client_config(settings))
-    except NoBrokersAvailable:
-        raise ReplayError(f"no Kafka broker answers at {settings.kafka_bootstrap_servers}") from None
+        admin = KafkaAdminClient(
+            client_id=f"{settings.app_id}-replay-admin",
+            bootstrap_timeout_ms=BOOTSTRAP_TIMEOUT_MS,
+            **client_config(settings),
+        )
+    except KafkaError as error:
+        raise _unreachable(settings, error) from None
     try:
         described = admin.describe_groups([group])
         info = described.get(group, {}) if isinstance(described, dict) else {}

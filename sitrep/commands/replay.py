@@ -16,8 +16,8 @@ if TYPE_CHECKING:
     from sitrep.replay import ReplayOptions, ReplayPlan
     from sitrep.settings import Settings
 
-console = Console(highlight=False)
-err = Console(stderr=True, highlight=False)
+console = Console(highlight=False, soft_wrap=True)  # whole lines: scripts grep them
+err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 EXIT_FAILED = 1
 EXIT_USAGE = 2  # also a refused --reset-worker-group
