@@ -320,8 +320,10 @@ async def write_until_done(
 
 
 async def _write_retrying(writer: Any, items: list[dict[str, Any]]) -> None:
+    import psycopg
     from sqlalchemy import exc
 
+    rejected = (exc.IntegrityError, exc.DataError, psycopg.IntegrityError, psycopg.DataError)
     delay = 0.2
     while True:
         try:
@@ -333,7 +335,7 @@ async def _write_retrying(writer: Any, items: list[dict[str, Any]]) -> None:
             await asyncio.sleep(delay)
             delay = min(delay * 2, 10.0)
             continue
-        except (exc.IntegrityError, exc.DataError, KeyError, TypeError, ValueError) as error:
+        except (*rejected, KeyError, TypeError, ValueError) as error:
             raise StoreRejected(f"{error.__class__.__name__}: {error}") from error
         metrics.SINK_BATCH_SIZE.observe(len(items))
         return
