@@ -134,6 +134,8 @@ class Classifier:
             for name, words in stems.items()
         }
         self._families = lru_cache(maxsize=200_000)(self._token_families)
+        # Place names repeat across reports; resolution is pure, so it is cached per process.
+        self._resolve_one = lru_cache(maxsize=100_000)(self._resolve_uncached)
         self._count_patterns = [
             ("count.toll", p("death_toll")),
             ("count.subject", p("count_subject_kill")),
@@ -411,6 +413,9 @@ class Classifier:
         taken: list[tuple[int, int]] = []
         rules: list[str] = []
         for name, pattern in self._count_patterns:
+            needs = _COUNT_NEEDS.get(name)
+            if needs is not None and not any(n in clause for n in needs):
+                continue  # cheap substring gate before a costly pattern
             for m in pattern.finditer(clause):
                 if not free(m.start(), m.end()) or any(m.start() < e and s < m.end() for s, e in taken):
                     continue
@@ -537,21 +542,22 @@ class Classifier:
     def _resolve_all(self, raw: list[tuple[int, int, str, bool]], context: str | None) -> list[_PlaceHit]:
         hits: list[_PlaceHit] = []
         for start, end, name, region in raw:
-            if name.startswith("#"):
-                place = self.gazetteer.resolve_country(name[1:])
-            elif region:
-                place = self.gazetteer.resolve_region(name, context) or self.gazetteer.resolve(name, context)
-                if place is None and " " in name:
-                    # "Russia's Ryazan region": the region's own name is the last word.
-                    last = name.rsplit(" ", 1)[1]
-                    place = self.gazetteer.resolve_region(last, context) or self.gazetteer.resolve(
-                        last, context
-                    )
-            else:
-                place = self.gazetteer.resolve(name, context)
+            place = self._resolve_one(name, region, context)
             if place is not None:
                 hits.append(_PlaceHit(start, end, place))
         return hits
+
+    def _resolve_uncached(self, name: str, region: bool, context: str | None) -> Place | None:
+        if name.startswith("#"):
+            return self.gazetteer.resolve_country(name[1:])
+        if not region:
+            return self.gazetteer.resolve(name, context)
+        place = self.gazetteer.resolve_region(name, context) or self.gazetteer.resolve(name, context)
+        if place is None and " " in name:
+            # "Russia's Ryazan region": the region's own name is the last word.
+            last = name.rsplit(" ", 1)[1]
+            place = self.gazetteer.resolve_region(last, context) or self.gazetteer.resolve(last, context)
+        return place
 
     def _explicit_date(self, text: str, published: date | None) -> date | None:
         m = self.rules.p("explicit_date").search(text)
@@ -604,6 +610,15 @@ class Classifier:
         )
 
 
+# Count patterns that cannot match without one of these substrings (checked before running them).
+_COUNT_NEEDS: dict[str, tuple[str, ...]] = {
+    "count.toll": ("toll", "number of", "rose", "increased", "climbed", "reached"),
+    "count.both": ("both", "all "),
+    "count.pair": (" and ",),
+    "count.bodies": ("bodies", "remains", "corpses"),
+    "count.losses": ("losses",),
+    "count.lost": ("lost",),
+}
 _TOKEN = re.compile(r"[^\s]+")
 _WORD = re.compile(r"[a-z0-9][a-z0-9\-/]*")
 _DESIGNATION = re.compile(r"^[a-z/]{1,5}-?\d")
