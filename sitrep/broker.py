@@ -202,6 +202,14 @@ def log4j_version_for(kafka_version: str) -> str:
     return "2.24.3" if (major, minor) < (4, 2) else "2.25.3"
 
 
+def version_key(version: str) -> tuple[int, ...]:
+    """``"4.1.1"`` -> ``(4, 1, 1)``, for ordering Kafka releases."""
+    try:
+        return tuple(int(part) for part in version.split("."))
+    except ValueError:
+        raise ConfigurationError(f"not a Kafka version: {version!r} (expected e.g. 4.1.1)") from None
+
+
 def _major_minor(version: str) -> tuple[int, int]:
     parts = version.split(".")
     try:
@@ -473,9 +481,16 @@ def start_broker(
     if running is not None:
         return running
     java = _find_java()
+    previous = _previous_info(home)
+    if previous is not None and version_key(version) < version_key(previous.version):
+        # A newer broker writes metadata records an older one cannot read ("Can't read version 4 of
+        # BrokerEndpoint" when 4.1.1 opened a 4.4.0 home), so refuse before starting a doomed JVM.
+        raise ConfigurationError(
+            f"{home} holds data written by Kafka {previous.version}; Kafka {version} cannot read it. "
+            f"Start Kafka {previous.version} (or newer), or delete {home / 'data'} to begin empty."
+        )
     lib = ensure_kafka(version, cache_dir, progress)
 
-    previous = _previous_info(home)
     client_port = port or free_port()
     if controller_port is None:
         controller_port = previous.controller_port if previous is not None else free_port()

@@ -300,3 +300,17 @@ def test_stopped_broker_reports_down_and_keeps_its_topics_for_the_next_start(
 
     assert [r.value for r in records] == [b"survives a restart"]
     assert start_seconds < 10, f"a fresh broker took {start_seconds:.1f} s to become ready"
+
+
+def test_a_home_written_by_a_newer_kafka_is_refused_before_starting_an_older_one(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    (home / "data").mkdir(parents=True)
+    (home / "data" / "meta.properties").write_text("node.id=1\n")
+    newer = BrokerInfo(
+        bootstrap="127.0.0.1:1", port=1, controller_port=2, pid=1, home=home.resolve(), version="4.4.0"
+    )
+    (home / "broker.json").write_text(newer.to_json())
+
+    with pytest.raises(ConfigurationError, match=r"written by Kafka 4\.4\.0; Kafka 4\.1\.1 cannot read it"):
+        start_broker(home, port=None, version="4.1.1", cache_dir=tmp_path / "no-fetch")
+    assert not (tmp_path / "no-fetch").exists()

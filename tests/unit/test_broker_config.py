@@ -17,6 +17,7 @@ from sitrep.broker import (
     render_log4j2_properties,
     render_server_properties,
     verify_kafka_lib,
+    version_key,
 )
 from sitrep.commands.broker import port_from_bootstrap
 from sitrep.errors import BrokerError, ConfigurationError
@@ -168,3 +169,9 @@ def test_a_listening_port_is_not_free() -> None:
 )
 def test_broker_up_binds_the_port_a_local_bootstrap_setting_names(bootstrap: str, port: int) -> None:
     assert port_from_bootstrap(bootstrap) == port
+
+
+def test_kafka_versions_order_numerically() -> None:
+    assert version_key("4.10.0") > version_key("4.9.1") > version_key("4.1.1")
+    with pytest.raises(ConfigurationError):
+        version_key("4.x")
