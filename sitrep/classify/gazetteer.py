@@ -109,8 +109,8 @@ class Gazetteer:
         """The best place for ``name`` ("Kharkiv", "Kharkov region", "Poland"), or ``None``.
 
         "X region/oblast/province" forms resolve to the admin1 unit; ambiguous names prefer
-        ``context_country`` (ISO alpha-2), then the focus countries, then the primary spelling, then
-        population.
+        ``context_country`` (ISO alpha-2), then the focus countries — a place's own name before another
+        place's alternate spelling — then population.
         """
         key = fold(name)
         if not key:
@@ -138,12 +138,18 @@ class Gazetteer:
     @staticmethod
     def _best(candidates: Iterable[_Entry], context_country: str | None) -> Place | None:
         best: _Entry | None = None
-        best_rank: tuple[bool, bool, bool, int] | None = None
+        best_rank: tuple[bool, bool, bool, bool, bool, int] | None = None
         for entry in candidates:
             country = entry.place.country
+            in_context = context_country is not None and country == context_country
+            focus = country in FOCUS_COUNTRIES
+            # A town's own name beats another town's alternate spelling within the same preference tier
+            # ("Millerovo" is a Russian town, not an old name of a Ukrainian village).
             rank = (
-                context_country is not None and country == context_country,
-                country in FOCUS_COUNTRIES,
+                in_context and entry.primary,
+                focus and entry.primary,
+                in_context,
+                focus,
                 entry.primary,
                 entry.population,
             )
