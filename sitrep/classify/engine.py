@@ -202,7 +202,7 @@ class Classifier:
                 )
                 for draft in found:
                     where, around = clause_places, sentence_places
-                    if "strike" in draft.types:
+                    if draft.types & {"strike", "airspace_response"}:
                         # "Russia launched ..." names the attacker, not where the strike landed.
                         where = [h for h in where if not self._is_actor(low, h)]
                         around = [h for h in around if not self._is_actor(low, h)]
@@ -362,6 +362,13 @@ class Classifier:
             for verb in r.p("strike_verb").finditer(clause):
                 # "air defence destroyed 20 drones" is the interception, not a strike; "launched" still is.
                 if intercepting and verb.group(0) in ("destroyed", "destroying"):
+                    continue
+                if (
+                    intercepting
+                    and verb.group(0) in ("launched", "fired")
+                    and r.p("participle_launch").search(clause, max(0, verb.start() - 40), verb.start())
+                ):
+                    # "intercepted 28 of 31 drones launched by Russia": the launch qualifies the targets.
                     continue
                 if not self._hedged(clause, min(weapon.start(), verb.start())):
                     return "strike.weapon_verb"
@@ -687,7 +694,7 @@ def _split(pattern: re.Pattern[str], text: str, start: int, end: int) -> list[tu
 
 def _after_from(low: str, hit: _PlaceHit) -> bool:
     before = low[max(0, hit.start - 10) : hit.start]
-    return before.endswith("from ") or before.endswith("from the ")
+    return before.endswith(("from ", "from the ", " by "))
 
 
 def _most_specific(hits: list[_PlaceHit]) -> Place | None:

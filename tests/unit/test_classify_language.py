@@ -192,3 +192,27 @@ def test_weekday_resolves_against_published_time(classifier: Classifier) -> None
 def test_no_published_time_means_no_weekday_date(classifier: Classifier) -> None:
     (event,) = read(classifier, "On Monday a missile struck Poltava, killing two.").events
     assert event.occurred_on is None
+
+
+def test_interception_of_launched_drones_is_only_airspace_response(classifier: Classifier) -> None:
+    result = read(classifier, "Air defence intercepted 19 of 24 drones launched by Russia overnight.")
+    assert result.labels == ("airspace_response",)
+
+
+def test_launch_with_partial_interception_is_strike_and_airspace_response(classifier: Classifier) -> None:
+    text = "Russia launched 60 drones at Ukraine overnight, 51 of which were shot down."
+    result = read(classifier, text)
+    assert result.labels == ("strike", "airspace_response")
+    assert all(e.location is None or e.location.country == "UA" for e in result.events)
+
+
+def test_an_airframe_near_a_struck_airfield_is_not_a_loss(classifier: Classifier) -> None:
+    result = read(classifier, "Drones hit an air base where Tu-22M3 bombers are stationed, the navy said.")
+    assert "aircraft_loss" not in result.labels
+    assert "strike" in result.labels
+
+
+def test_an_airframe_destroyed_on_the_ground_is_a_loss(classifier: Classifier) -> None:
+    (event,) = read(classifier, "Two Su-25 jets were destroyed at Millerovo airfield, officials said.").events
+    assert event.types == ("aircraft_loss",)
+    assert event.location is not None and event.location.country == "RU"
