@@ -201,7 +201,8 @@ class Classifier:
                     cues,
                 )
                 for draft in found:
-                    where, around = clause_places, sentence_places
+                    where = [h for h in clause_places if not _institutional(low, h)]
+                    around = [h for h in sentence_places if not _institutional(low, h)]
                     if draft.types & {"strike", "airspace_response"}:
                         # "Russia launched ..." names the attacker, not where the strike landed.
                         where = [h for h in where if not self._is_actor(low, h)]
@@ -695,6 +696,30 @@ def _split(pattern: re.Pattern[str], text: str, start: int, end: int) -> list[tu
 def _after_from(low: str, hit: _PlaceHit) -> bool:
     before = low[max(0, hit.start - 10) : hit.start]
     return before.endswith(("from ", "from the ", " by "))
+
+
+# "Armed Forces of Ukraine", "Ministry of Defence of Russia": a country inside an institution's name.
+_INSTITUTION_OF = (
+    "forces of ",
+    "force of ",
+    "army of ",
+    "ministry of ",
+    "government of ",
+    "president of ",
+    "navy of ",
+    "service of ",
+    "staff of ",
+    "guard of ",
+    "aggression of ",
+    "aggression of the ",
+    "forces of the ",
+)
+
+
+def _institutional(low: str, hit: _PlaceHit) -> bool:
+    return hit.place.precision == "country" and low[max(0, hit.start - 20) : hit.start].endswith(
+        _INSTITUTION_OF
+    )
 
 
 def _most_specific(hits: list[_PlaceHit]) -> Place | None:
