@@ -102,7 +102,7 @@ def up(
 
     settings = Settings()
     home = home or settings.broker_home
-    console = Console(stderr=True)
+    console = Console(stderr=True, highlight=False)
     running = broker_status(home)
     if running is not None:
         console.print(
@@ -153,7 +153,7 @@ def down(
     from sitrep.broker import stop_broker
 
     home = home or Settings().broker_home
-    console = Console(stderr=True)
+    console = Console(stderr=True, highlight=False)
     with console.status("Stopping Kafka"):
         stopped = stop_broker(home, timeout=timeout)
     console.print("Kafka stopped" if stopped else f"no Kafka broker was running for {home}")
