@@ -517,14 +517,28 @@ class Classifier:
             if m is not None:
                 raw.append((m.start(), k.end(), m.group("name"), True))
                 covered.append((m.start(), k.end()))
+        gazetteer = self.gazetteer
         for m in self.rules.p("proper_cs").finditer(text):
+            phrase = m.group(0)
+            if " " not in phrase:
+                # The common case, one capitalised word: decide with two set lookups.
+                word = _strip_possessive(phrase)
+                key = _fold_cached(word)
+                if key in self._stop or not gazetteer.has(key):
+                    continue
+                if not any(m.start() < e and s < m.end() for s, e in covered):
+                    raw.append((m.start(), m.start() + len(word), word, False))
+                continue
             if any(m.start() < e and s < m.end() for s, e in covered):
                 continue
             tokens = [
-                (t.start() + m.start(), t.end() + m.start(), t.group(0)) for t in _TOKEN.finditer(m.group(0))
+                (t.start() + m.start(), t.end() + m.start(), t.group(0)) for t in _TOKEN.finditer(phrase)
             ]
             i = 0
             while i < len(tokens):
+                if not gazetteer.starts(_fold_cached(_strip_possessive(tokens[i][2]))):
+                    i += 1
+                    continue
                 for j in range(min(len(tokens), i + 3), i, -1):
                     name = " ".join(_strip_possessive(t[2]) for t in tokens[i:j])
                     key = _fold_cached(name)

@@ -104,6 +104,7 @@ class Gazetteer:
         self._entries = entries
         self._regions = regions
         self._countries: Mapping[str, Place] = countries or {}
+        self._first_words = frozenset(k.split(" ", 1)[0] for k in entries)
 
     def resolve(self, name: str, context_country: str | None = None) -> Place | None:
         """The best place for ``name`` ("Kharkiv", "Kharkov region", "Poland"), or ``None``.
@@ -130,6 +131,10 @@ class Gazetteer:
             if entry.place.precision == "country" and entry.place.country == iso.upper():
                 return entry.place
         return self._countries.get(iso.upper())
+
+    def starts(self, word_key: str) -> bool:
+        """Whether some indexed name begins with this folded word (prunes multi-word lookups)."""
+        return word_key in self._first_words
 
     def has(self, key: str) -> bool:
         """Whether a folded key names anything (used by the scanner to extend multi-word names)."""
