@@ -211,10 +211,27 @@ class FinalEvents:
             self.caused_by[row["id"]] = report_id
 
 
-def event_updates(
-    final: FinalEvents, stored: Mapping[str, Mapping[str, Any]]
-) -> list[tuple[dict[str, Any], str]]:
-    """Which final snapshots differ from the stored events, as ``(wire row, caused_by_report)``.
+@dataclass(frozen=True, slots=True)
+class EventUpdate:
+    """One event change a re-curation writes and publishes.
+
+    ``previous_types`` are the stored event's types: a subscriber of a per-type topic the event has left
+    must hear about the change too, so it is published on the old types' topics as well.
+    """
+
+    row: dict[str, Any]
+    caused_by: str
+    previous_types: tuple[str, ...] = ()
+
+    @property
+    def topics_types(self) -> tuple[str, ...]:
+        """Every type whose topic carries this change: the new types, then the ones the event lost."""
+        new = tuple(self.row["types"])
+        return new + tuple(t for t in self.previous_types if t not in new)
+
+
+def event_updates(final: FinalEvents, stored: Mapping[str, Mapping[str, Any]]) -> list[EventUpdate]:
+    """Which final snapshots differ from the stored events.
 
     A re-curation's revision counters restart from 1, while the store and every subscriber keep the highest
     revision they saw. So a changed event gets revision ``stored + 1`` (a plain upsert then wins and
@@ -224,18 +241,19 @@ def event_updates(
     back from the store) by event id.
     """
     parsed = {row["id"]: row for row in rows_for_batch([{"events": list(final.rows.values())}]).events}
-    out: list[tuple[dict[str, Any], str]] = []
+    out: list[EventUpdate] = []
     for event_id, wire in final.rows.items():
         old = stored.get(event_id)
         if old is None:
-            out.append(({**wire, "change": "created"}, final.caused_by[event_id]))
+            out.append(EventUpdate({**wire, "change": "created"}, final.caused_by[event_id]))
             continue
         new = parsed[event_id]
         if all(new[c] == old[c] for c in _CONTENT_COLUMNS):
             continue
         change = "merged" if new["status"] == "merged" and old["status"] != "merged" else "updated"
         revision = max(int(old["revision"]), int(wire["revision"])) + 1
-        out.append(({**wire, "revision": revision, "change": change}, final.caused_by[event_id]))
+        row = {**wire, "revision": revision, "change": change}
+        out.append(EventUpdate(row, final.caused_by[event_id], tuple(old["types"] or ())))
     return out
 
 
@@ -426,13 +444,13 @@ class Publisher:
         )
         self.futures: list[Any] = []
 
-    def send(self, row: Mapping[str, Any], caused_by: str) -> None:
+    def send(self, update: EventUpdate) -> None:
         import orjson
 
-        value = orjson.dumps(event_message(row, caused_by))
-        key = str(row["id"]).encode()
+        value = orjson.dumps(event_message(update.row, update.caused_by))
+        key = str(update.row["id"]).encode()
         self.futures.append(self.producer.send(self.settings.topic_classified, key=key, value=value))
-        for event_type in row["types"]:
+        for event_type in update.topics_types:
             topic = self.settings.topic_for_type(event_type)
             self.futures.append(self.producer.send(topic, key=key, value=value))
 
@@ -511,12 +529,12 @@ def run_replay(
         publisher = Publisher(settings) if options.publish and updates else None
         try:
             for chunk in batched(updates, options.batch_size):
-                _write(engine, [{"events": [row for row, _ in chunk]}])
+                _write(engine, [{"events": [update.row for update in chunk]}])
                 replay.tally.events_written += len(chunk)
                 # Published only once the store committed: subscribers never see a change the store lacks.
                 if publisher is not None:
-                    for row, caused_by in chunk:
-                        publisher.send(row, caused_by)
+                    for update in chunk:
+                        publisher.send(update)
         finally:
             if publisher is not None:
                 publisher.close()

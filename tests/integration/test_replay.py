@@ -21,7 +21,7 @@ from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer, TopicPartition
 from sqlalchemy import Engine, func, select
 
 import schemas
-from sinks.models import Base, Event, Report
+from sinks.models import Base, Event, EventMention, Report
 from sinks.store import make_engine
 from sinks.testing import PostgresServer
 from tests.fixtures.kafka import MakeTopic
@@ -211,7 +211,6 @@ def test_a_rebuild_after_a_live_run_reproduces_what_the_worker_wrote(
         )
         assert worker.alive, worker.log_tail()
         time.sleep(0.5)
-    time.sleep(2.0)  # let the sink's last batches (later revisions of events) land
     assert worker.stop(signal.SIGTERM) == 0
     lived = store_digest(pg_url)
     n_events = query(pg_url, lambda c: c.execute(select(func.count()).select_from(Event)).scalar_one())
@@ -295,6 +294,43 @@ def test_recuration_with_a_changed_rule_set_updates_events_and_publishes_them(
     assert "published 0 event changes" in out(again)
     assert store_digest(pg_url) == digest
     assert len(consume_all(kafka_bootstrap, ns + "events-classified-v1", idle_ms=1500)) == len(docs)
+
+
+def test_recuration_without_airspace_rules_moves_events_out_of_that_type_and_tells_its_subscribers(
+    migrated: Callable[[str], dict[str, str]],
+    make_topic: MakeTopic,
+    kafka_bootstrap: str,
+    sqlite_url: str,
+    tmp_path: Path,
+) -> None:
+    env = migrated(sqlite_url)
+    ns = env["SITREP_TOPIC_NAMESPACE"]
+    topic = make_topic(ns + "reports-raw-v1")
+    produce(kafka_bootstrap, topic, [(0, T0 + i * HOUR, orjson.dumps(d)) for i, d in enumerate(samples())])
+    assert replay(["--from-beginning"], env).returncode == 0
+
+    def linked_airspace_events(connection: Any) -> set[str]:
+        linked = select(EventMention.event_id)
+        rows = connection.execute(select(Event.id, Event.types).where(Event.id.in_(linked))).all()
+        return {r.id for r in rows if "airspace_response" in r.types}
+
+    assert query(sqlite_url, linked_airspace_events)  # the samples have interceptions and scrambles
+    rules = json.loads(RULES.read_text(encoding="utf-8"))
+    for name in ("scramble", "intercept", "air_defence", "airspace_closed", "air_alert"):
+        rules["patterns"][name] = "(?!x)x"  # a pattern that never matches: the trigger is gone
+    rules["version"] = "rules-without-airspace"
+    path = tmp_path / "rules-without-airspace.json"
+    path.write_text(json.dumps(rules), encoding="utf-8")
+
+    done = replay(["--from-beginning", "--mode", "recurate", "--rules", str(path)], env)
+    assert done.returncode == 0, out(done)
+    assert query(sqlite_url, linked_airspace_events) == set()
+    left = [orjson.loads(m.value) for m in consume_all(kafka_bootstrap, ns + "events-airspace-response-v1")]
+    assert left, "subscribers of the airspace topic must hear that events left it"
+    for doc in left:
+        schemas.validate("events-classified-v1", doc)
+        assert doc["change"] == "updated"
+        assert "airspace_response" not in doc["event"]["types"]
 
 
 def test_resetting_the_worker_group_is_refused_while_a_worker_runs_and_rewinds_it_once_stopped(

@@ -192,10 +192,19 @@ def test_an_unchanged_event_is_neither_rewritten_nor_published(pipeline: Pipelin
 def test_a_changed_event_is_updated_above_its_stored_revision(pipeline: Pipeline) -> None:
     final = _final(pipeline, [report(1, KHERSON)])
     stored = _stored(final, revision=4, classifier_version="rules-old", killed=3)
-    [(row, caused_by)] = event_updates(final, stored)
-    assert row["change"] == "updated"
-    assert row["revision"] == 5
-    assert caused_by == "rep-1"
+    [update] = event_updates(final, stored)
+    assert update.row["change"] == "updated"
+    assert update.row["revision"] == 5
+    assert update.caused_by == "rep-1"
+
+
+def test_an_event_that_lost_a_type_is_also_published_on_that_types_topic(pipeline: Pipeline) -> None:
+    final = _final(pipeline, [report(1, KHERSON)])
+    stored = _stored(final, types=["strike", "casualty", "airspace_response"], revision=2)
+    [update] = event_updates(final, stored)
+    assert set(update.row["types"]) == {"strike", "casualty"}
+    assert set(update.topics_types) == {"strike", "casualty", "airspace_response"}
+    assert update.row["revision"] == 3
 
 
 def test_an_event_the_store_lacks_is_created_with_its_replay_revision(pipeline: Pipeline) -> None:
@@ -204,6 +213,6 @@ def test_an_event_the_store_lacks_is_created_with_its_replay_revision(pipeline: 
     missing = next(iter(stored))
     del stored[missing]
     updates = event_updates(final, stored)
-    assert [(r["id"], r["change"], r["revision"]) for r, _ in updates] == [
+    assert [(u.row["id"], u.row["change"], u.row["revision"]) for u in updates] == [
         (missing, "created", final.rows[missing]["revision"])
     ]
