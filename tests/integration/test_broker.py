@@ -314,3 +314,27 @@ def test_a_home_written_by_a_newer_kafka_is_refused_before_starting_an_older_one
     with pytest.raises(ConfigurationError, match=r"written by Kafka 4\.4\.0; Kafka 4\.1\.1 cannot read it"):
         start_broker(home, port=None, version="4.1.1", cache_dir=tmp_path / "no-fetch")
     assert not (tmp_path / "no-fetch").exists()
+
+
+def test_kafka_python_admin_lists_groups_reads_their_offsets_and_deletes_topics(
+    kafka_bootstrap: str, kafka_admin: Any, make_topic: MakeTopic, producer: KafkaProducer
+) -> None:
+    topic = make_topic(partitions=2)
+    group = f"{topic}-group"
+    for i in range(5):
+        producer.send(topic, value=b"%d" % i, partition=i % 2)
+    producer.flush(timeout=10)
+    _consume(kafka_bootstrap, topic, 5, group_id=group)
+
+    groups = {g["group_id"]: g for g in kafka_admin.list_groups()}
+    offsets = kafka_admin.list_group_offsets(group)[group]
+    described = kafka_admin.describe_groups([group])[group]
+    kafka_admin.delete_topics([topic], timeout_ms=10_000)
+    deadline = time.monotonic() + 10
+    while topic in kafka_admin.list_topics() and time.monotonic() < deadline:
+        time.sleep(0.1)
+
+    assert groups[group]["group_state"] == "Empty"
+    assert {tp.partition: meta.offset for tp, meta in offsets.items()} == {0: 3, 1: 2}
+    assert described["members"] == []
+    assert topic not in kafka_admin.list_topics()
