@@ -79,6 +79,7 @@ class _PlaceHit:
     start: int
     end: int
     place: Place
+    own_forces: bool = False  # "Polish aircraft were scrambled": where an air-policing action belongs
 
 
 @dataclass(slots=True)
@@ -101,6 +102,7 @@ class _Draft:
     spans: list[Span] = field(default_factory=list)
     confidence: float = 0.5
     anaphoric: bool = False  # strike known only from "the attack": it joins an earlier strike or is dropped
+    crew: bool = False  # the casualties are a pilot or crew: they belong with an aircraft loss
 
 
 class Classifier:
@@ -117,7 +119,9 @@ class Classifier:
             re.compile(
                 r"\b(?P<d>"
                 + "|".join(re.escape(k) for k in demonyms)
-                + r")\s+(?:air\s*space|territory|border|soil)\b",
+                + r")\s+(?:(?P<own>(?:and\s+allied\s+)?(?:military\s+|air\s+force\s+)?"
+                r"(?:aircraft|jets|fighters|fighter\s+jets|planes|air\s+force|air\s+defen[cs]e))"
+                r"|air\s*space|territory|border|soil)\b",
                 re.IGNORECASE,
             )
             if demonyms
@@ -203,6 +207,11 @@ class Classifier:
                 for draft in found:
                     where = [h for h in clause_places if not _institutional(low, h)]
                     around = [h for h in sentence_places if not _institutional(low, h)]
+                    if "airspace_response" in draft.types and any(h.own_forces for h in where):
+                        where = [h for h in where if h.own_forces]
+                    else:
+                        where = [h for h in where if not h.own_forces]
+                        around = [h for h in around if not h.own_forces]
                     if draft.types & {"strike", "airspace_response"}:
                         # "Russia launched ..." names the attacker, not where the strike landed.
                         where = [h for h in where if not self._is_actor(low, h)]
@@ -335,6 +344,7 @@ class Classifier:
             host = out[0] if out else _Draft(set(), s_index, span.start, span.end, actor=actor)
             host.types.add("casualty")
             host.anaphoric = False
+            host.crew = bool(r.p("crew_words").search(clause))
             host.killed, host.injured, host.children = killed, injured, children
             host.rules.extend(cas_rules)
             host.confidence = max(
@@ -515,7 +525,9 @@ class Classifier:
             window_start = max(0, k.start() - 50)
             m = name_before.search(text, window_start, k.start())
             if m is not None:
-                raw.append((m.start(), k.end(), m.group("name"), True))
+                # "the Dniprovskyi district" is a part of a town or oblast: never a namesake town elsewhere.
+                district = k.group(0) in ("district", "raion")
+                raw.append((m.start(), k.end(), m.group("name") + ("~" if district else ""), True))
                 covered.append((m.start(), k.end()))
         gazetteer = self.gazetteer
         for m in self.rules.p("proper_cs").finditer(text):
@@ -553,7 +565,7 @@ class Classifier:
             for m in self._demonym_re.finditer(text):
                 iso = self._demonyms.get(m.group("d").lower())
                 if iso:
-                    raw.append((m.start(), m.end(), "#" + iso, False))
+                    raw.append((m.start(), m.end(), ("#!" if m.group("own") else "#") + iso, False))
         first = self._resolve_all(raw, None)
         countries = Counter(h.place.country for h in first if h.place.country)
         context = countries.most_common(1)[0][0] if countries else None
@@ -562,11 +574,17 @@ class Classifier:
         return hits
 
     def _resolve_all(self, raw: list[tuple[int, int, str, bool]], context: str | None) -> list[_PlaceHit]:
+        """Resolve scanned names.
+
+        ``region`` marks "X region" forms; a trailing "~" marks a district, "#XX"/"#!XX" a country by ISO code
+        ("#!" when named as the owner of aircraft or air defence).
+        """
         hits: list[_PlaceHit] = []
         for start, end, name, region in raw:
-            place = self._resolve_one(name, region, context)
+            own = name.startswith("#!")
+            place = self._resolve_one("#" + name[2:] if own else name, region, context)
             if place is not None:
-                hits.append(_PlaceHit(start, end, place))
+                hits.append(_PlaceHit(start, end, place, own_forces=own))
         return hits
 
     def _resolve_uncached(self, name: str, region: bool, context: str | None) -> Place | None:
@@ -574,6 +592,8 @@ class Classifier:
             return self.gazetteer.resolve_country(name[1:])
         if not region:
             return self.gazetteer.resolve(name, context)
+        if name.endswith("~"):
+            return self.gazetteer.resolve_region(name[:-1], context)
         place = self.gazetteer.resolve_region(name, context) or self.gazetteer.resolve(name, context)
         if place is None and " " in name:
             # "Russia's Ryazan region": the region's own name is the last word.
@@ -808,6 +828,12 @@ def _target(events: list[_Draft], d: _Draft) -> _Draft | None:
             return None
         return None
     # casualty only: joins the incident just told when it fits there
+    if d.crew:
+        for e in reversed(events):
+            if d.sentence - e.sentence > 2:
+                break
+            if "aircraft_loss" in e.types and not _counts_conflict(e, d):
+                return e
     for e in reversed(events):
         if "airspace_response" in e.types and len(e.types) == 1:
             continue

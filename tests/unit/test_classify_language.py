@@ -216,3 +216,33 @@ def test_an_airframe_destroyed_on_the_ground_is_a_loss(classifier: Classifier) -
     (event,) = read(classifier, "Two Su-25 jets were destroyed at Millerovo airfield, officials said.").events
     assert event.types == ("aircraft_loss",)
     assert event.location is not None and event.location.country == "RU"
+
+
+def test_scramble_belongs_to_the_country_whose_jets_flew(classifier: Classifier) -> None:
+    text = "Polish military aircraft were scrambled as Russia carried out air strikes on western Ukraine."
+    result = read(classifier, text)
+    (scramble,) = [e for e in result.events if "airspace_response" in e.types]
+    assert scramble.location is not None and scramble.location.country == "PL"
+    (strike,) = [e for e in result.events if "strike" in e.types]
+    assert strike.location is not None and strike.location.country == "UA"
+
+
+def test_pilot_killed_in_the_next_sentence_joins_the_aircraft_loss(classifier: Classifier) -> None:
+    text = (
+        "A Ukrainian F-16 crashed overnight while repelling a large Russian air attack. "
+        "The pilot was killed after steering the jet away from a village."
+    )
+    (loss,) = [e for e in read(classifier, text).events if "aircraft_loss" in e.types]
+    assert set(loss.types) == {"aircraft_loss", "casualty"} and loss.killed == 1
+
+
+def test_a_district_is_not_a_namesake_town_elsewhere(classifier: Classifier) -> None:
+    text = "Artillery shelled Kherson on Monday. A woman was killed in the Dniprovskyi district."
+    (event,) = read(classifier, text).events
+    assert set(event.types) == {"strike", "casualty"}
+    assert event.location is not None and event.location.name == "Kherson"
+
+
+def test_another_with_a_count_of_drones_is_not_a_casualty(classifier: Classifier) -> None:
+    text = "Air defence shot down 40 drones, while another 12 drones were lost to jamming."
+    assert "casualty" not in read(classifier, text).labels
