@@ -39,7 +39,7 @@ from sitrep.errors import BrokerError, ConfigurationError
 HOST = "127.0.0.1"
 """Listeners bind to IPv4 loopback: ``localhost`` may resolve to ::1 first and miss an IPv4-only listener."""
 
-DEFAULT_KAFKA_VERSION = "4.1.1"
+DEFAULT_KAFKA_VERSION = "4.4.0"
 DEFAULT_HEAP = "512m"
 # A local broker carries little load but is started often (every test session): the client compiler alone
 # and the serial collector spend less CPU during start-up than C2 and G1 (measured here: about 1-2 s less

@@ -59,7 +59,7 @@ class Settings(BaseSettings):
     state_window_days: float = Field(default=7.0, gt=0)
 
     # --- Local broker (sitrep broker up) -----------------------------------------------------------
-    kafka_version: str = "4.1.1"
+    kafka_version: str = "4.4.0"
     broker_home: Path = Path("var/kafka")
 
     def database_url_plain(self) -> str:
