@@ -191,24 +191,20 @@ def evaluate(items: Iterable[dict[str, Any]], classifier: Classifier) -> EvalRes
         if "aircraft_loss" not in gold:
             res.non_aircraft_items += 1
             res.aircraft_false_alarms += "aircraft_loss" in predicted
-        killed = _total_killed(result.events)
+        killed = [e.killed for e in result.events if e.killed is not None]
         fatalities = obj.get("fatalities")
         if isinstance(fatalities, int):
-            res.fatal.add(killed is not None and killed >= 1, fatalities >= 1)
+            res.fatal.add(any(k >= 1 for k in killed), fatalities >= 1)
             if fatalities >= 1:
                 res.killed_total += 1
-                res.killed_exact += killed == fatalities
+                # A gold row describes one incident; a report may yield several: align it with any of them.
+                res.killed_exact += fatalities in killed
         gold_admin1 = normalise_admin1(obj.get("admin1"))
         if gold_admin1:
             res.admin1_total += 1
             admin1s = {normalise_admin1(e.location.admin1) for e in result.events if e.location}
             res.admin1_correct += gold_admin1 in admin1s
     return res
-
-
-def _total_killed(events: Iterable[EventMention]) -> int | None:
-    counts = [e.killed for e in events if e.killed is not None]
-    return sum(counts) if counts else None
 
 
 def _fmt(x: float | None) -> str:
