@@ -93,13 +93,17 @@ def eval_(
 
 @app.command()
 def dedupe(
-    file: Annotated[Path | None, typer.Argument(help="JSON lines {id, text, published_at?, source?}.")] = None,
+    file: Annotated[
+        Path | None, typer.Argument(help="JSON lines {id, text, published_at?, source?}.")
+    ] = None,
 ) -> None:
     """Decide duplicates and canonical events offline, in input order (no broker needed)."""
     from sitrep.commands.dedupe import run_dedupe
+    from sitrep.dedupe import DedupeParams
 
+    params = DedupeParams.from_settings(_settings())
     with file.open(encoding="utf-8") if file else sys.stdin as inp:
-        raise typer.Exit(run_dedupe(inp, sys.stdout))
+        raise typer.Exit(run_dedupe(inp, sys.stdout, params=params))
 
 
 def main() -> None:

@@ -23,8 +23,7 @@ from sitrep.dedupe import (
     ReportDecision,
     corroborate,
     decide_report,
-    fingerprint,
-    signature,
+    sketch,
 )
 from sitrep.model import Classification, EventMention, Place, Report, Span
 from sitrep.settings import Settings
@@ -100,12 +99,12 @@ class Pipeline:
     # --- stage A: stateless ---------------------------------------------------------------------------
 
     def prepare(self, report: Report, origin: Origin) -> Prepared:
-        text = f"{report.title}\n\n{report.text}" if report.title else report.text
+        fp, sig = sketch(report.text, self.params)
         return Prepared(
             report=report,
             origin=origin,
-            fingerprint=fingerprint(report.text),
-            signature=tuple(signature(text, self.params)),
+            fingerprint=fp,
+            signature=tuple(sig),
             classification=self.classify(report),
         )
 

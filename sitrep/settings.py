@@ -53,7 +53,7 @@ class Settings(BaseSettings):
     rules_path: Path | None = None  # default: the bundled rule set
 
     # --- Dedupe / corroboration --------------------------------------------------------------------
-    near_duplicate_threshold: float = Field(default=0.8, gt=0, le=1)
+    near_duplicate_threshold: float = Field(default=0.7, gt=0, le=1)
     corroboration_km: float = Field(default=30.0, ge=0)
     corroboration_hours: float = Field(default=36.0, ge=0)
     state_window_days: float = Field(default=7.0, gt=0)

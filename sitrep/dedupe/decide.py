@@ -81,6 +81,10 @@ def decide_report(
     similarity: float | None = None
 
     first = state.fingerprints.get(fingerprint)
+    if first is not None and str(first["id"]) == report_id:
+        # Our own fingerprint, indexed just before a crash cut this report's decision short (the tables are
+        # written one by one): the redelivered report is new, not a duplicate of itself.
+        first = None
     if first is not None:
         kind, original, similarity = "exact", _root(str(first["id"]), state), 1.0
     else:

@@ -174,3 +174,19 @@ def test_duplicates_are_not_indexed_for_later_matching() -> None:
     _decide("r2", STORY.replace("stable", "serious"), state, 1)
     assert set(state.signatures) == {"r1"}
     assert all(ids == ["r1"] for ids in state.bands.values())
+
+
+def test_a_report_whose_decision_was_cut_short_by_a_crash_is_not_a_duplicate_of_itself() -> None:
+    from datetime import UTC, datetime
+
+    from sitrep.dedupe import DedupeState, decide_report, sketch
+
+    state = DedupeState.empty()
+    fp, sig = sketch("A drone hit a fuel depot in Dnipro overnight, the governor said.")
+    # The crash left the fingerprint index written but not the report's own decision.
+    state.fingerprints[fp] = {"id": "r-1", "t": 0.0}
+
+    decision = decide_report("r-1", fp, sig, datetime(2025, 7, 1, tzinfo=UTC), state)
+
+    assert decision.kind is None and decision.duplicate_of is None
+    assert state.reports["r-1"]["kind"] is None
