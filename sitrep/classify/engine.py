@@ -17,6 +17,7 @@ Everything here is pure: no I/O, no clock (relative dates use ``Report.published
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -172,6 +173,7 @@ class Classifier:
             return []
         low = lower_text(text)
         places = self._places(text, low)
+        place_starts = [h.start for h in places]
         published = report.published_at.date() if report.published_at else None
         lead_date = self._explicit_date(low[:40], published)
         drafts: list[_Draft] = []
@@ -183,12 +185,13 @@ class Classifier:
             if not sentence_cues - {"history"}:
                 continue
             history = "history" in sentence_cues and self._is_history(sentence)
-            sentence_places = [h for h in places if s_start <= h.start < s_end]
+            lo, hi = bisect_left(place_starts, s_start), bisect_left(place_starts, s_end)
+            sentence_places = places[lo:hi]
             sentence_has_strike = "strike" in sentence_cues and bool(
                 self.rules.p("strike_strong").search(sentence)
                 or self.rules.p("weapon_mention").search(sentence)
             )
-            for c_start, c_end in _split(self._clause_split, text, s_start, s_end):
+            for c_start, c_end in _bounded(_split(self._clause_split, text, s_start, s_end), text):
                 clause = low[c_start:c_end]
                 cues = self._cues(clause)
                 if not cues - {"history"}:
@@ -756,6 +759,25 @@ def _institutional(low: str, hit: _PlaceHit) -> bool:
     )
 
 
+# No real clause is longer; run-on input (no punctuation for pages) is read in windows of this size so the
+# per-clause work stays linear in the text.
+MAX_CLAUSE = 1500
+MAX_EVIDENCE = 32
+
+
+def _bounded(spans: list[tuple[int, int]], text: str) -> list[tuple[int, int]]:
+    """Cut spans longer than ``MAX_CLAUSE`` at whitespace into pieces of at most that length."""
+    out: list[tuple[int, int]] = []
+    for a, b in spans:
+        while b - a > MAX_CLAUSE:
+            cut = text.rfind(" ", a + MAX_CLAUSE // 2, a + MAX_CLAUSE)
+            cut = cut if cut > a else a + MAX_CLAUSE
+            out.append((a, cut))
+            a = cut
+        out.append((a, b))
+    return out
+
+
 def _most_specific(hits: list[_PlaceHit]) -> Place | None:
     """The most specific place; a town wins over its oblast, but an oblast named beside a town of the
     same name elsewhere ("the village of X in the Y region") wins over that town."""
@@ -871,7 +893,8 @@ def _absorb(e: _Draft, d: _Draft) -> None:
     e.actor = e.actor or d.actor
     e.occurred_on = e.occurred_on or d.occurred_on
     e.rules.extend(r for r in d.rules if r not in e.rules)
-    e.spans.extend(s for s in d.spans if s not in e.spans)
+    # Evidence is capped: past a few dozen spans more of them add nothing a reader would check.
+    e.spans.extend(s for s in d.spans if len(e.spans) < MAX_EVIDENCE and s not in e.spans)
     e.confidence = max(e.confidence, d.confidence)
     e.sentence = d.sentence
 
