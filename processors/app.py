@@ -26,12 +26,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import faust
 import orjson
+from faust.streams import Stream
 from faust.types import EventT
 
 import schemas
@@ -144,6 +145,16 @@ def declare_topics(app: faust.App, settings: Settings) -> Topics:
     )
 
 
+def _concrete(stream: faust.StreamT[Any]) -> Stream[Any]:
+    # Faust types an agent's stream as StreamT, whose protocol lacks noack_take; it is a Stream.
+    return cast(Stream[Any], stream)
+
+
+def batches(stream: faust.StreamT[Any], settings: Settings) -> AsyncIterator[Sequence[EventT[Any]]]:
+    """Batches of events, acknowledged by the caller once their results are safe (see module doc)."""
+    return _concrete(stream).noack_take(settings.sink_batch_size, within=settings.sink_batch_seconds)
+
+
 def declare_tables(app: faust.App) -> DedupeState:
     """The decision owner's state as Faust tables with changelog topics (one partition each).
 
@@ -170,7 +181,7 @@ def declare_tables(app: faust.App) -> DedupeState:
     )
 
 
-def dlq_headers(event: EventT, error: InvalidReport) -> list[tuple[str, bytes]]:
+def dlq_headers(event: EventT[Any], error: InvalidReport) -> list[tuple[str, bytes]]:
     return [
         ("sitrep-dlq-reason", error.reason.encode()),
         ("sitrep-dlq-detail", error.detail[:1000].encode("utf-8", "replace")),
@@ -178,7 +189,7 @@ def dlq_headers(event: EventT, error: InvalidReport) -> list[tuple[str, bytes]]:
     ]
 
 
-def origin_headers(event: EventT) -> list[tuple[str, bytes]]:
+def origin_headers(event: EventT[Any]) -> list[tuple[str, bytes]]:
     """Where a dead-lettered message was read from (``sitrep dlq`` shows and redrives by these)."""
     msg = event.message
     return [
@@ -201,7 +212,7 @@ def build(app: faust.App, settings: Settings, pipeline: Pipeline, writer: Any) -
 
     @app.agent(topics.raw, name="prepare")
     async def prepare(stream: faust.StreamT[Any]) -> None:
-        async for events in stream.noack_take(settings.sink_batch_size, within=settings.sink_batch_seconds):
+        async for events in batches(stream, settings):
             sends = []
             for event in events:
                 msg = event.message
@@ -230,10 +241,12 @@ def build(app: faust.App, settings: Settings, pipeline: Pipeline, writer: Any) -
 
     @app.agent(topics.prepared, name="curate")
     async def curate(stream: faust.StreamT[Any]) -> None:
-        async for events in stream.noack_take(settings.sink_batch_size, within=settings.sink_batch_seconds):
+        async for events in batches(stream, settings):
             sends = []
             for event in events:
                 metrics.MESSAGES_IN.labels(event.message.topic).inc()
+                if event.message.value is None:  # a tombstone: nothing of ours, nothing to decide
+                    continue
                 prepared: Prepared = pipeline.load_prepared(event.message.value)
                 # Faust's RocksDB store files a table write under the partition of the "current
                 # event", which noack_take does not set in the agent's own context: set it here.
@@ -241,11 +254,11 @@ def build(app: faust.App, settings: Settings, pipeline: Pipeline, writer: Any) -
                 # in noack_take's buffer with its event in ``stream.current_event``, and finds None
                 # there when it resumes ("Take buffer found current_event is None": the agent dies).
                 previous = stream.current_event
-                stream._set_current_event(event)
+                _concrete(stream)._set_current_event(event)
                 try:
                     outcome = pipeline.curate(prepared, tables)
                 finally:
-                    stream._set_current_event(previous)
+                    _concrete(stream)._set_current_event(previous)
                 sends.append(
                     await topics.curated.send(
                         key=prepared.report.id.encode(), value=orjson.dumps(outcome.record)
@@ -268,7 +281,7 @@ def build(app: faust.App, settings: Settings, pipeline: Pipeline, writer: Any) -
             for event in events:
                 await stream.ack(event)
 
-    def rejecter(items: list[dict[str, Any]], events: list[EventT[Any]]) -> Any:
+    def rejecter(items: list[dict[str, Any]], events: Sequence[EventT[Any]]) -> Any:
         # Keyed by object identity: the writer hands back the very dicts it was given.
         origins = {id(item): event for item, event in zip(items, events, strict=True)}
 
@@ -290,11 +303,12 @@ def build(app: faust.App, settings: Settings, pipeline: Pipeline, writer: Any) -
 
     @app.agent(topics.curated, name="sink")
     async def sink(stream: faust.StreamT[Any]) -> None:
-        async for events in stream.noack_take(settings.sink_batch_size, within=settings.sink_batch_seconds):
+        async for events in batches(stream, settings):
             for event in events:
                 metrics.MESSAGES_IN.labels(event.message.topic).inc()
-            items = [orjson.loads(event.message.value) for event in events]
-            await write_until_done(writer, items, rejecter(items, events))
+            valued = [event for event in events if event.message.value is not None]  # tombstones: nothing
+            items = [orjson.loads(event.message.value or b"") for event in valued]
+            await write_until_done(writer, items, rejecter(items, valued))
             for event in events:
                 await stream.ack(event)
 

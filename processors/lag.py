@@ -17,7 +17,7 @@ class LagMonitor:
         self.interval = interval
 
     def install(self) -> None:
-        @self.app.timer(self.interval, name="sitrep.lag")
+        @self.app.timer(self.interval, name="sitrep.lag")  # type: ignore[untyped-decorator]
         async def sample() -> None:
             await self.sample()
 

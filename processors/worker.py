@@ -72,6 +72,10 @@ def build_worker_app(settings: Settings) -> faust.App:
             await asyncio.to_thread(_ping_store, engine)
         except Exception as exc:
             problems.append(f"store: {exc.__class__.__name__}: {exc}")
+        if not await _broker_listening(settings.kafka_bootstrap_servers):
+            problems.append(
+                f"broker: no bootstrap server accepts connections ({settings.kafka_bootstrap_servers})"
+            )
         if not app.consumer.assignment():
             problems.append("broker: no partitions assigned yet")
         return problems
@@ -79,6 +83,26 @@ def build_worker_app(settings: Settings) -> faust.App:
     add_service_pages(app, ready_check)
     lag.install()
     return app
+
+
+async def _broker_listening(bootstrap: str, timeout: float = 2.0) -> bool:
+    """Whether any bootstrap server accepts a TCP connection within ``timeout``.
+
+    A plain connect rather than a Kafka request: Faust's clients run on their own event loop
+    thread, so the web view cannot borrow them, and a fresh Kafka client per probe is heavy.
+    Assignment (checked separately) says the group protocol itself works.
+    """
+    import asyncio
+
+    for server in (s.strip() for s in bootstrap.split(",") if s.strip()):
+        host, _, port = server.rpartition(":")
+        try:
+            _, writer = await asyncio.wait_for(asyncio.open_connection(host.strip("[]"), int(port)), timeout)
+        except (OSError, TimeoutError, ValueError):
+            continue
+        writer.close()
+        return True
+    return False
 
 
 def _ping_store(engine: Any) -> None:

@@ -119,7 +119,8 @@ class Pipeline:
         mentions = prepared.classification.events
         changes = corroborate(report.id, mentions, when, state, self.params)
         events = _bump_revisions(changes, state, replayed=decision.replayed)
-        record = {
+        event_rows = [_event_row(ev, change, self.classifier_version) for ev, change in events]
+        record: dict[str, Any] = {
             "report": _report_row(prepared, decision),
             # A duplicate's mention that matched none of its original's events stays unlinked:
             # the report row keeps the provenance, a mention row needs an event.
@@ -128,7 +129,7 @@ class Pipeline:
                 for i, m in enumerate(mentions)
                 if (event_id := _event_for_mention(changes, i)) is not None
             ],
-            "events": [_event_row(ev, change, self.classifier_version) for ev, change in events],
+            "events": event_rows,
             "merges": [
                 {"merged_id": c.event_id, "into_id": c.merged_into, "at": _iso(when), "report_id": report.id}
                 for c in changes
@@ -142,7 +143,7 @@ class Pipeline:
                 types=tuple(row["types"]),
                 message=event_message(row, report.id),
             )
-            for row in record["events"]
+            for row in event_rows
         )
         return Outcome(decision, record, publications)
 
@@ -295,7 +296,7 @@ def _mention_row(report_id: str, index: int, m: EventMention, event_id: str | No
 def _event_row(ev: Mapping[str, Any], change: str, classifier_version: str) -> dict[str, Any]:
     place = ev.get("place") or {}
     figures: Mapping[str, Mapping[str, Any]] = ev.get("figures") or {}
-    children = [f.get("children") for f in figures.values() if f.get("children") is not None]
+    children = [int(f["children"]) for f in figures.values() if f.get("children") is not None]
     t_first = datetime.fromtimestamp(float(ev["t_first"]), UTC)
     t_last = datetime.fromtimestamp(float(ev["t_last"]), UTC)
     return {
