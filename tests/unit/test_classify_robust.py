@@ -82,3 +82,19 @@ def test_shuffled_report_fragments_never_raise(classifier: Classifier, parts: li
     text = " ".join(parts)
     result = classifier(Report(id="f", text=text))
     assert all(e.types for e in result.events)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        ", ".join(["two people were killed"] * 6000),
+        "; ".join(["A drone hit Kyiv, killing two"] * 6000),
+        " ".join(["Kharkiv Kherson"] * 8000) + " killed",
+        "losses " + "a " * 50000 + "amounted to 5",
+    ],
+    ids=["run-on-commas", "run-on-semicolons", "capitalised-run", "long-gap"],
+)
+def test_run_on_input_stays_fast(classifier: Classifier, text: str) -> None:
+    started = time.perf_counter()
+    classifier(Report(id="r", text=text))
+    assert time.perf_counter() - started < 15
