@@ -70,10 +70,19 @@ def examples(name: str) -> list[tuple[str, Any]]:
     )
 
 
+#: Report years outside this range are poison: no news report is older or newer, and the core's window
+#: arithmetic (days before and after a report's time) must never leave ``datetime``'s years 1..9999
+#: (``0001-01-01T00:00+01:00`` crashed corroboration with "year 0 is out of range").
+REPORT_YEARS = range(1900, 2200)
+
+
 def _parse_time(value: str | None) -> datetime | None:
     if value is None:
         return None
     parsed = datetime.fromisoformat(value)
+    # Checked on the local wall time, before any conversion: astimezone(UTC) itself can overflow.
+    if parsed.year not in REPORT_YEARS:
+        raise ValueError(f"{value!r} is outside the years {REPORT_YEARS[0]}..{REPORT_YEARS[-1]}")
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
