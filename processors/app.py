@@ -85,13 +85,20 @@ def create_app(settings: Settings) -> faust.App:
         consumer_max_fetch_size=max(4 * 1024 * 1024, settings.max_message_bytes * 2),
         broker_commit_interval=1.0,
         # A worker that died without leaving its group (SIGKILL, OOM, lost host) holds its partitions
-        # until the broker's session timeout expires: Faust's default of 60 s stalled every restart
-        # after a crash by a minute (tests/reliability). 10 s with a heartbeat every 3 s still leaves
-        # room for a loaded event loop, which heartbeats between messages.
-        broker_session_timeout=10.0,
+        # until its session times out: Faust's default of 60 s stalled every restart after a crash by
+        # a minute (tests/reliability). It cannot be much shorter: no heartbeat is sent while a
+        # revocation waits for the in-flight batch (up to sink_batch_size reports to classify), and
+        # at 10 s a loaded 2-core machine was expelled from its group over and over (rebalance storm).
+        broker_session_timeout=30.0,
         broker_heartbeat_interval=3.0,
         table_cleanup_interval=60.0,
         stream_buffer_maxsize=4096,
+        # On shutdown (and rebalance) Faust by default waits until every message an agent started is
+        # acknowledged. A sink batch retrying while the store is down is never acknowledged, so
+        # SIGTERM then hung forever (tests/e2e/test_worker_ops.py). Not waiting abandons in-flight
+        # batches unacknowledged: only acknowledged offsets are committed, the rest is redelivered
+        # after the restart, and the deterministic ids and upserts make the redelivery harmless.
+        stream_wait_empty=False,
     )
     return app
 
