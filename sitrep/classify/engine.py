@@ -142,6 +142,9 @@ class Classifier:
         # Place names repeat across reports; resolution is pure, so it is cached per process.
         self._resolve_one = lru_cache(maxsize=100_000)(self._resolve_uncached)
         self._count_patterns = [
+            # First: "a man wounded in the shelling ... died" must not be read as one wounded.
+            ("count.died_of_wounds", p("died_of_wounds")),
+            ("count.there_is_dead", p("there_is_dead")),
             ("count.toll", p("death_toll")),
             ("count.subject", p("count_subject_kill")),
             ("count.subject_bare", p("count_subject_bare")),
@@ -445,8 +448,13 @@ class Classifier:
                     continue
                 verb = m.group("v") if "v" in m.re.groupindex else "killed"
                 if name == "count.toll":
-                    toll = q if toll is None or q.value > toll.value else toll
-                    cls = "killed"
+                    head = clause[m.start() : m.start("n")]
+                    if _HURT_CLASS.search(head) and not _KILL_CLASS.search(head):
+                        # "the number of injured rose to four" is a toll of the wounded.
+                        cls = "injured"
+                    else:
+                        toll = q if toll is None or q.value > toll.value else toll
+                        cls = "killed"
                 elif name == "count.losses":
                     # Reported personnel "losses" mix dead and wounded: kept as killed, marked approximate.
                     q = Quantity(q.value, approximate=True)
@@ -480,6 +488,14 @@ class Classifier:
                 killed_q = Quantity(1)
             else:
                 injured_q = Quantity(1)
+        if killed_q is None:
+            for m in r.p("uncounted_dead").finditer(clause):
+                if free(m.start(), m.end()) and not self._hedged(clause, m.start()):
+                    # "there are dead and wounded": deaths are stated but not counted; one is the lower
+                    # bound a reader can vouch for, marked approximate (never an exact invented figure).
+                    killed_q = Quantity(1, approximate=True)
+                    rules.append("count.at_least_one")
+                    break
         if not rules:
             for pattern_name in ("uncounted_strong", "uncounted_cas", "all_aboard"):
                 for m in r.p(pattern_name).finditer(clause):
@@ -491,7 +507,7 @@ class Classifier:
                 if rules:
                     break
         children: int | None = None
-        for pattern_name in ("children_including", "children_subject"):
+        for pattern_name in ("children_including", "children_among", "children_subject"):
             cm = r.p(pattern_name).search(clause)
             if cm and free(cm.start(), cm.end()):
                 cq = _quantity_of(cm)
@@ -657,6 +673,8 @@ class Classifier:
 
 # Count patterns that cannot match without one of these substrings (checked before running them).
 _COUNT_NEEDS: dict[str, tuple[str, ...]] = {
+    "count.died_of_wounds": ("died", "dies", "succumbed"),
+    "count.there_is_dead": ("there is", "there was"),
     "count.toll": ("toll", "number of", "rose", "increased", "climbed", "reached"),
     "count.both": ("both", "all "),
     "count.pair": (" and ",),
