@@ -1,1 +1,1 @@
-"""Fault tests: whole processes killed, the store and the broker taken away mid-run; nothing lost, nothing twice."""
+"""Fault tests: processes killed, the store and the broker taken away mid-run; nothing lost, nothing twice."""

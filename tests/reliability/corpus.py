@@ -100,25 +100,31 @@ def _incident(rng: random.Random) -> str:
         text = f"{rng.choice(WEAPONS).capitalize()} hit {rng.choice(TARGETS)} in {city} in the {region}."
         roll = rng.random()
         if roll < 0.35:
-            text += f" {_count(rng, 1, 9).capitalize()} people were killed and {_count(rng, 1, 20)} were wounded."
+            text += (
+                f" {_count(rng, 1, 9).capitalize()} people were killed and {_count(rng, 1, 20)} were wounded."
+            )
         elif roll < 0.6:
-            text += f" {_count(rng, 1, 14).capitalize()} people were injured, the head of the regional military administration said."
+            text += (
+                f" {_count(rng, 1, 14).capitalize()} people were injured,"
+                " the head of the regional military administration said."
+            )
         elif roll < 0.75:
             text += " No casualties were reported."
         return text
     if kind < 0.75:
         return (
-            f"Russian forces shelled the outskirts of {city} overnight, killing {_count(rng, 1, 5)} civilians, "
-            f"officials in the {region} said."
+            f"Russian forces shelled the outskirts of {city} overnight, "
+            f"killing {_count(rng, 1, 5)} civilians, officials in the {region} said."
         )
     if kind < 0.9:
         shot = rng.randint(10, 80)
         return (
-            f"Air defence units shot down {shot} of {shot + rng.randint(1, 20)} drones launched overnight "
-            f"against the {region}, the air force said."
+            f"Air defence units shot down {shot} of {shot + rng.randint(1, 20)} drones "
+            f"launched overnight against the {region}, the air force said."
         )
     return (
-        f"A Russian {rng.choice(AIRFRAMES)} was shot down near {city}, the military said, and the pilot was killed."
+        f"A Russian {rng.choice(AIRFRAMES)} was shot down near {city}, "
+        "the military said, and the pilot was killed."
     )
 
 
@@ -152,8 +158,14 @@ def _near_copy(rng: random.Random, original: dict[str, Any], index: int, when: d
             text = text.replace(closing, rng.choice([c for c in CLOSINGS if c != closing]))
             break
     text = f"({rng.choice(OUTLETS)}) {text}"
-    return {**original, "id": f"rel-{index:06d}", "text": text, "source": rng.choice(OUTLETS),
-            "url": f"https://mirror.example.net/{index:06d}", "published_at": when.isoformat()}
+    return {
+        **original,
+        "id": f"rel-{index:06d}",
+        "text": text,
+        "source": rng.choice(OUTLETS),
+        "url": f"https://mirror.example.net/{index:06d}",
+        "published_at": when.isoformat(),
+    }
 
 
 def corpus(n: int, seed: int = 5) -> tuple[list[dict[str, Any]], CorpusStats]:
@@ -173,8 +185,14 @@ def corpus(n: int, seed: int = 5) -> tuple[list[dict[str, Any]], CorpusStats]:
         recent = originals[-150:]
         if roll < 0.1 and recent:
             source = rng.choice(recent)
-            reports.append({**source, "id": f"rel-{index:06d}", "source": rng.choice(OUTLETS),
-                            "published_at": when.isoformat()})
+            reports.append(
+                {
+                    **source,
+                    "id": f"rel-{index:06d}",
+                    "source": rng.choice(OUTLETS),
+                    "published_at": when.isoformat(),
+                }
+            )
             exact += 1
         elif roll < 0.2 and recent:
             reports.append(_near_copy(rng, rng.choice(recent), index, when))

@@ -155,19 +155,27 @@ def assert_exactly(expected: Rows, stored: Rows) -> None:
     assert stored.duplicated == {"reports": 0, "event_mentions": 0, "events": 0}, stored.duplicated
     lost = sorted(set(expected.reports) - set(stored.reports))
     extra = sorted(set(stored.reports) - set(expected.reports))
-    assert not lost and not extra, f"reports lost {lost[:10]} ({len(lost)}), unexpected {extra[:10]} ({len(extra)})"
+    assert not lost and not extra, (
+        f"reports lost {lost[:10]} ({len(lost)}), unexpected {extra[:10]} ({len(extra)})"
+    )
     wrong = [k for k, v in expected.reports.items() if stored.reports[k] != v]
-    assert not wrong, f"{len(wrong)} duplicate decisions differ, e.g. {[(k, expected.reports[k], stored.reports[k]) for k in wrong[:5]]}"
+    assert not wrong, (
+        f"{len(wrong)} duplicate decisions differ, e.g. "
+        f"{[(k, expected.reports[k], stored.reports[k]) for k in wrong[:5]]}"
+    )
     missing_m = sorted(expected.mentions - stored.mentions)
     extra_m = sorted(stored.mentions - expected.mentions)
-    assert not missing_m and not extra_m, f"mentions missing {missing_m[:5]} ({len(missing_m)}), extra {extra_m[:5]} ({len(extra_m)})"
+    assert not missing_m and not extra_m, (
+        f"mentions missing {missing_m[:5]} ({len(missing_m)}), extra {extra_m[:5]} ({len(extra_m)})"
+    )
     lost_e = sorted(set(expected.events) - set(stored.events))
     extra_e = sorted(set(stored.events) - set(expected.events))
-    assert not lost_e and not extra_e, f"events lost {lost_e[:5]} ({len(lost_e)}), unexpected {extra_e[:5]} ({len(extra_e)})"
+    assert not lost_e and not extra_e, (
+        f"events lost {lost_e[:5]} ({len(lost_e)}), unexpected {extra_e[:5]} ({len(extra_e)})"
+    )
     differ = [k for k, v in expected.events.items() if stored.events[k] != v]
-    assert not differ, (
-        f"{len(differ)} events differ ({EVENT_FIELDS}), e.g. "
-        + "; ".join(f"{k}: want {expected.events[k]} got {stored.events[k]}" for k in differ[:3])
+    assert not differ, f"{len(differ)} events differ ({EVENT_FIELDS}), e.g. " + "; ".join(
+        f"{k}: want {expected.events[k]} got {stored.events[k]}" for k in differ[:3]
     )
 
 
@@ -178,6 +186,7 @@ def utc_now() -> datetime:
 def summary(rows: Rows) -> str:
     kinds = Counter(kind for _, kind in rows.reports.values())
     return (
-        f"{len(rows.reports)} reports ({kinds[None]} originals, {kinds['exact']} exact, {kinds['near']} near), "
+        f"{len(rows.reports)} reports "
+        f"({kinds[None]} originals, {kinds['exact']} exact, {kinds['near']} near), "
         f"{len(rows.mentions)} mentions, {len(rows.events)} events"
     )

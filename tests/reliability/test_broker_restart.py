@@ -57,12 +57,18 @@ def run_with_broker_restart(
         assert stop_broker(home)
         time.sleep(down_s)
         restarted = start_broker(
-            home, port=info.port, controller_port=info.controller_port, version=info.version, ready_timeout=120
+            home,
+            port=info.port,
+            controller_port=info.controller_port,
+            version=info.version,
+            ready_timeout=120,
         )
         assert restarted.bootstrap == info.bootstrap
         marks["broker down and up"] = time.monotonic() - t0
         assert worker.alive, worker.log_tail()
-        marks["drain"] = wait_for_count(pg_url, n, timeout=900, alive=lambda: worker.alive, describe=worker.log_tail)
+        marks["drain"] = wait_for_count(
+            pg_url, n, timeout=900, alive=lambda: worker.alive, describe=worker.log_tail
+        )
         marks["expected rows in-process"] = -time.monotonic()
         want = expected(n)
         marks["expected rows in-process"] += time.monotonic()

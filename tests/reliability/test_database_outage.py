@@ -62,10 +62,14 @@ def run_with_outage(
         marks["outage"] = time.monotonic() - down_at
         out, _ = producer.communicate(timeout=600)
         assert producer.returncode == 0, out.decode(errors="replace")[-3000:]
-        marks["drain"] = wait_for_count(pg_url, n, timeout=900, alive=lambda: worker.alive, describe=worker.log_tail)
+        marks["drain"] = wait_for_count(
+            pg_url, n, timeout=900, alive=lambda: worker.alive, describe=worker.log_tail
+        )
         assert worker.get("/ready")[0] == 200
         retries = [
-            line for line in worker.get("/metrics")[1].decode().splitlines() if line.startswith("sitrep_sink_retries_total ")
+            line
+            for line in worker.get("/metrics")[1].decode().splitlines()
+            if line.startswith("sitrep_sink_retries_total ")
         ]
         marks["expected rows in-process"] = -time.monotonic()
         want = expected(n)

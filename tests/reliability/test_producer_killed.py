@@ -60,12 +60,17 @@ def run_with_producer_kill(
         sent_by_killed = raw_end_offset(bootstrap, raw_topic)
         ingest(env, write_jsonl(tmp_path / "reports.jsonl", items))
         on_topic = raw_end_offset(bootstrap, raw_topic)
-        marks["drain"] = wait_for_count(pg_url, n, timeout=900, alive=lambda: worker.alive, describe=worker.log_tail)
+        marks["drain"] = wait_for_count(
+            pg_url, n, timeout=900, alive=lambda: worker.alive, describe=worker.log_tail
+        )
         marks["expected rows in-process"] = -time.monotonic()
         want = expected(n)
         marks["expected rows in-process"] += time.monotonic()
         stored = settle(pg_url, want)
-    print(f"[reliability] killed producer delivered {sent_by_killed}; raw topic holds {on_topic}; stored {summary(stored)}")
+    print(
+        f"[reliability] killed producer delivered {sent_by_killed}; raw topic holds {on_topic}; "
+        f"stored {summary(stored)}"
+    )
     assert n // 4 <= sent_by_killed < n, "the producer must be killed mid-file"
     assert on_topic == n + sent_by_killed, "the re-run sends the whole file again"
     assert_exactly(want, stored)
