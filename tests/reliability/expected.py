@@ -150,6 +150,26 @@ def wait_for_count(
     raise AssertionError(f"{seen}/{expected} reports stored after {timeout:.0f}s:\n{describe()}")
 
 
+def matches(expected: Rows, stored: Rows) -> bool:
+    """True when ``stored`` holds exactly the expected rows and no key twice."""
+    return (
+        not any(stored.duplicated.values())
+        and stored.reports == expected.reports
+        and stored.mentions == expected.mentions
+        and stored.events == expected.events
+    )
+
+
+def settle(database_url: str, want: Rows, timeout: float = 60.0) -> Rows:
+    """The stored rows once they equal ``want`` (late replays may still be landing), else the last read."""
+    deadline = time.monotonic() + timeout
+    stored = stored_rows(database_url)
+    while not matches(want, stored) and time.monotonic() < deadline:
+        time.sleep(1.0)
+        stored = stored_rows(database_url)
+    return stored
+
+
 def assert_exactly(expected: Rows, stored: Rows) -> None:
     """0 lost, 0 duplicated, every decision equal; the message names the first differences."""
     assert stored.duplicated == {"reports": 0, "event_mentions": 0, "events": 0}, stored.duplicated

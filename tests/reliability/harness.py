@@ -13,6 +13,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -38,6 +39,14 @@ def reports(n: int, seed: int = SEED) -> tuple[dict[str, Any], ...]:
 @functools.cache
 def expected(n: int, seed: int = SEED) -> Rows:
     return expected_rows(reports(n, seed))
+
+
+_BACKGROUND = ThreadPoolExecutor(max_workers=1, thread_name_prefix="expected-rows")
+
+
+def expected_soon(n: int, seed: int = SEED) -> Future[Rows]:
+    """``expected(n)`` computed in a background thread while the worker process does the real run."""
+    return _BACKGROUND.submit(expected, n, seed)
 
 
 def write_jsonl(path: Path, items: tuple[dict[str, Any], ...]) -> Path:
