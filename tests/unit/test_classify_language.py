@@ -108,7 +108,7 @@ def test_killed_and_wounded_are_kept_apart(classifier: Classifier) -> None:
     assert (event.killed, event.injured) == (2, 5)
 
 
-def test_stated_but_uncounted_deaths_are_at_least_one_killed_marked_approximate(classifier: Classifier) -> None:
+def test_stated_but_uncounted_deaths_are_at_least_one_killed_approximately(classifier: Classifier) -> None:
     # "there are dead" states deaths without a figure: the lower bound (1) is kept, flagged approximate.
     (event,) = read(classifier, "Russian troops shelled Huliaipole; there are dead and wounded.").events
     assert set(event.types) == {"strike", "casualty"}
