@@ -104,6 +104,7 @@ class _Draft:
     confidence: float = 0.5
     anaphoric: bool = False  # strike known only from "the attack": it joins an earlier strike or is dropped
     crew: bool = False  # the casualties are a pilot or crew: they belong with an aircraft loss
+    operator: str | None = None  # ISO code of the air force that lost the aircraft ("a Ukrainian F-16")
 
 
 class Classifier:
@@ -129,6 +130,12 @@ class Classifier:
             )
             if demonyms
             else None
+        )
+        # "a Ukrainian F-16", "a Syrian Air Force MiG-23": the demonym just before a lost airframe.
+        self._operator_re = re.compile(
+            r"\b(?P<d>"
+            + "|".join(re.escape(k.lower()) for k in demonyms or {"-": ""})
+            + r")\s+(?:(?:air\s+force|military|army|navy)\s+)?(?:[a-z]+\s+)?$"
         )
         p = rules.p
         self._sentence_split = p("sentence_split_cs")
@@ -229,6 +236,9 @@ class Classifier:
                         where = [h for h in where if not _after_from(low, h)]
                         around = [h for h in around if not _after_from(low, h)]
                     draft.place = _most_specific(where) or _most_specific(around)
+                    if draft.place is None and draft.operator:
+                        # "A Ukrainian F-16 crashed" with no place named: the loss is the country's.
+                        draft.place = self.gazetteer.resolve_country(draft.operator)
                     if s_index not in sentence_dates:
                         sentence_dates[s_index] = (
                             self._explicit_date(sentence, published)
@@ -289,7 +299,9 @@ class Classifier:
         out: list[_Draft] = []
 
         # aircraft loss -------------------------------------------------------------------------------
-        aircraft, loss_rule = self._aircraft_loss(clause, original) if "aircraft" in cues else (None, "")
+        aircraft, loss_rule, loss_at = (
+            self._aircraft_loss(clause, original) if "aircraft" in cues else (None, "", 0)
+        )
         loss = aircraft is not None and not history
 
         # airspace response ---------------------------------------------------------------------------
@@ -316,6 +328,10 @@ class Classifier:
         )
         if loss and strike_rule != "strike.strong":
             strike_rule = None
+        if "scramble" in air_rules and strike_rule != "strike.strong":
+            # "jets were scrambled while the attack unfolded": the jets are the defender's, the attack is
+            # told elsewhere; the clause is the air-policing action only.
+            strike_rule = None
 
         # casualty --------------------------------------------------------------------------------------
         killed, injured, children, cas_rules = (
@@ -337,6 +353,8 @@ class Classifier:
 
         if loss:
             d = _Draft({"aircraft_loss"}, s_index, span.start, span.end, aircraft=aircraft)
+            owner = self._operator_re.search(clause, max(0, loss_at - 40), loss_at)
+            d.operator = self._demonyms.get(owner.group("d")) if owner else None
             d.rules.append(loss_rule)
             d.confidence = w.get(
                 "aircraft_named" if loss_rule == "aircraft.named" else "aircraft_generic", 0.8
@@ -399,7 +417,8 @@ class Classifier:
     def _hedged(self, clause: str, at: int) -> bool:
         return bool(self.rules.p("hedge_before").search(clause, max(0, at - 45), at))
 
-    def _aircraft_loss(self, clause: str, original: str) -> tuple[str | None, str]:
+    def _aircraft_loss(self, clause: str, original: str) -> tuple[str | None, str, int]:
+        """The lost airframe (``""`` when unnamed), the rule that read it and where it is named."""
         r = self.rules
         candidates: list[tuple[re.Match[str], bool]] = [
             (m, True) for m in r.p("airframe_cs").finditer(original)
@@ -419,10 +438,12 @@ class Classifier:
                 or r.p("loss_before").search(before)
                 or r.p("loss_noun_near").search(before)
             ):
-                return (_airframe_name(m.group(0)) if named else None) or "", (
-                    "aircraft.named" if named else "aircraft.generic"
+                return (
+                    (_airframe_name(m.group(0)) if named else None) or "",
+                    "aircraft.named" if named else "aircraft.generic",
+                    m.start(),
                 )
-        return None, ""
+        return None, "", 0
 
     def _casualties(
         self, clause: str, last_class: str | None
@@ -633,7 +654,7 @@ class Classifier:
         return place
 
     def _direction(self, name: str, context: str | None) -> Place | None:
-        """ "the Kupiansk direction", "Krasnolimansk direction": the oblast of the town the front is named for.
+        """ "the Kupiansk direction", "Krasnolimansk direction": the oblast of the front's namesake town.
 
         A direction is an area, so the answer is the oblast (admin1 precision), not the town. Adjectival
         forms lose their suffix ("Krasnolimansk" -> "Krasnoliman") when the plain form is unknown.
@@ -643,7 +664,7 @@ class Classifier:
             if not candidate:
                 continue
             place = gazetteer.resolve_region(candidate, context) or gazetteer.resolve(candidate, context)
-            if place is None or place.country != "UA" and context == "UA":
+            if place is None or (place.country != "UA" and context == "UA"):
                 continue
             if place.precision == "city" and place.admin1:
                 return gazetteer.resolve_region(place.admin1, place.country) or place
@@ -939,6 +960,9 @@ def _absorb(e: _Draft, d: _Draft) -> None:
         e.place = d.place
     e.weapon = e.weapon or d.weapon
     e.aircraft = e.aircraft or d.aircraft
+    e.operator = e.operator or d.operator
+    if e.place is None and e.operator and d.place is not None and d.place.country == e.operator:
+        e.place = d.place
     e.actor = e.actor or d.actor
     e.occurred_on = e.occurred_on or d.occurred_on
     e.rules.extend(r for r in d.rules if r not in e.rules)

