@@ -76,13 +76,16 @@ class PartitionPlan:
     """What a replay reads from one partition.
 
     ``[first, start)`` is read only to warm the dedupe state; ``[start, end)`` is processed and written.
-    ``end`` is fixed when the plan is made, so a replay is bounded while producers keep writing.
+    ``end`` is fixed when the plan is made, so a replay is bounded while producers keep writing. A partition
+    left out with ``--partition`` is not ``selected``: its messages only warm the state (decisions in the
+    chosen partitions depend on reports that arrived on the others).
     """
 
     partition: int
     first: int
     start: int
     end: int
+    selected: bool = True
 
     @property
     def count(self) -> int:
@@ -326,7 +329,8 @@ def plan_replay(consumer: Any, options: ReplayOptions) -> ReplayPlan:
     unknown = [p for p in wanted if p not in known]
     if unknown:
         raise ReplayError(f"topic {options.topic} has partitions {known}, not {unknown}")
-    tps = [TopicPartition(options.topic, p) for p in wanted]
+    # Every partition is planned: the ones not asked for still warm the state (see PartitionPlan).
+    tps = [TopicPartition(options.topic, p) for p in known]
     earliest = consumer.beginning_offsets(tps)
     latest = consumer.end_offsets(tps)
     if options.start is None:
@@ -339,7 +343,10 @@ def plan_replay(consumer: Any, options: ReplayOptions) -> ReplayPlan:
     return ReplayPlan(
         topic=options.topic,
         partitions=tuple(
-            plan_partition(tp.partition, earliest[tp], latest[tp], starts[tp], untils[tp]) for tp in tps
+            plan_partition(tp.partition, earliest[tp], latest[tp], starts[tp], untils[tp])
+            if tp.partition in wanted
+            else PartitionPlan(tp.partition, earliest[tp], latest[tp], latest[tp], selected=False)
+            for tp in tps
         ),
     )
 
@@ -498,15 +505,26 @@ def run_replay(
             _write(engine, pending)
             pending.clear()
 
+    # Partitions whose range still has messages to write; once none has, the rest could only warm.
+    writing = {p.partition for p in plan.partitions if p.selected and p.count > 0}
+
+    def tracked(stream: Iterator[RawMessage], partition: int) -> Iterator[RawMessage]:
+        yield from stream
+        writing.discard(partition)
+
     with ExitStack() as stack:
         streams = []
-        for part in plan.partitions:
+        for part in plan.partitions if writing else ():
             if part.end <= part.first:
                 continue
             consumer = open_consumer(settings)
             stack.callback(consumer.close)
-            streams.append(read_partition(consumer, plan.topic, part, options.idle_timeout))
+            streams.append(
+                tracked(read_partition(consumer, plan.topic, part, options.idle_timeout), part.partition)
+            )
         for message in in_order(streams):
+            if not writing:
+                break
             outcome = replay.step(message)
             if on_message is not None:
                 on_message(message)

@@ -251,6 +251,9 @@ def _run(
 def _print_plan(plan: ReplayPlan, mode: str) -> None:
     console.print(f"replay plan for {plan.topic} (mode {mode}):")
     for p in plan.partitions:
+        if not p.selected:
+            console.print(f"  partition {p.partition}: not replayed; up to {p.warm} messages warm the state")
+            continue
         console.print(
             f"  partition {p.partition}: offsets [{p.start}, {p.end}) {p.count} messages "
             f"(warm-up: {p.warm} earlier messages from offset {p.first})"
@@ -284,6 +287,9 @@ class _Progress:
 
     def __exit__(self, *exc: object) -> None:
         if self.progress is not None:
+            if exc[0] is None and self.task is not None:
+                # A replay stops early once nothing is left to write; the bar still ends full.
+                self.progress.update(self.task, completed=self.total)
             self.progress.stop()
 
     def __call__(self, _message: object) -> None:

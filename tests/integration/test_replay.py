@@ -54,20 +54,26 @@ def produce(bootstrap: str, topic: str, messages: list[tuple[int, int, bytes]]) 
         producer.close()
 
 
-def store_digest(url: str, *, skip: frozenset[str] = frozenset()) -> str:
-    """A hash over the ordered rows of every table (JSON canonicalised), leaving out columns in ``skip``."""
+def store_rows(url: str, *, skip: frozenset[str] = frozenset()) -> list[str]:
+    """Every row of every table in primary-key order, as canonical JSON, leaving out columns in ``skip``."""
     engine = make_engine(url)
-    digest = hashlib.sha256()
+    rows: list[str] = []
     try:
         with engine.connect() as connection:
             for table in Base.metadata.sorted_tables:
                 columns = [c for c in table.columns if c.name not in skip]
                 order = list(table.primary_key.columns)
                 for row in connection.execute(select(*columns).order_by(*order)):
-                    digest.update(json.dumps(list(row), sort_keys=True, default=str).encode())
+                    # Canonical JSON: JSONB hands back object keys in its own order.
+                    rows.append(table.name + " " + json.dumps(list(row), sort_keys=True, default=str))
     finally:
         engine.dispose()
-    return digest.hexdigest()
+    return rows
+
+
+def store_digest(url: str, *, skip: frozenset[str] = frozenset()) -> str:
+    """A hash over the ordered rows of every table (see ``store_rows``)."""
+    return hashlib.sha256("\n".join(store_rows(url, skip=skip)).encode()).hexdigest()
 
 
 def query(url: str, fn: Callable[[Any], Any]) -> Any:
@@ -109,9 +115,17 @@ def committed_offset(admin: Any, group: str, topic: str) -> int | None:
 
 
 @pytest.fixture
-def migrated(pipeline_env: Callable[..., dict[str, str]]) -> Callable[[str], dict[str, str]]:
+def migrated(pipeline_env: Callable[..., dict[str, str]], tmp_path: Path) -> Callable[[str], dict[str, str]]:
+    """``make(url)``: a migrated store and the environment of an isolated pipeline on it.
+
+    The rule set is a snapshot taken now, so the worker and every replay of one test classify alike even
+    while the bundled rules are being edited.
+    """
+    pinned = tmp_path / "rules-pinned.json"
+    pinned.write_bytes(RULES.read_bytes())
+
     def make(url: str) -> dict[str, str]:
-        env = pipeline_env(url)
+        env = pipeline_env(url, SITREP_RULES_PATH=str(pinned))
         done = sitrep(["migrate"], env)
         assert done.returncode == 0, out(done)
         return env
@@ -168,6 +182,34 @@ def test_a_replay_seeded_from_earlier_messages_decides_duplicates_like_a_full_re
     assert [tuple(r) for r in rows] == [("copy-of-first", original["id"])]
 
 
+def test_one_partition_is_replayed_with_decisions_informed_by_the_others(
+    migrated: Callable[[str], dict[str, str]], make_topic: MakeTopic, kafka_bootstrap: str, sqlite_url: str
+) -> None:
+    env = migrated(sqlite_url)
+    topic = make_topic(env["SITREP_TOPIC_NAMESPACE"] + "reports-raw-v1", partitions=2)
+    original, other = samples()[0], samples()[1]
+    copy = {**original, "id": "copy-of-first", "source": "Another Wire"}
+    produce(
+        kafka_bootstrap,
+        topic,
+        [
+            (0, T0, orjson.dumps(original)),
+            (1, T0 + HOUR, orjson.dumps(copy)),
+            (0, T0 + 2 * HOUR, orjson.dumps(other)),
+        ],
+    )
+
+    planned = replay(["--from-beginning", "--partition", "1", "--dry-run"], env)
+    assert planned.returncode == 0, out(planned)
+    assert "partition 0: not replayed; up to 2 messages warm the state" in out(planned)
+    assert "partition 1: offsets [0, 1) 1 messages" in out(planned)
+
+    done = replay(["--from-beginning", "--partition", "1"], env)
+    assert done.returncode == 0, out(done)
+    rows = query(sqlite_url, lambda c: c.execute(select(Report.id, Report.duplicate_of)).all())
+    assert [tuple(r) for r in rows] == [("copy-of-first", original["id"])]
+
+
 @pytest.mark.parametrize("store", ["sqlite", "postgresql"])
 def test_replaying_twice_leaves_the_store_byte_for_byte_the_same(
     store: str,
@@ -212,7 +254,7 @@ def test_a_rebuild_after_a_live_run_reproduces_what_the_worker_wrote(
         assert worker.alive, worker.log_tail()
         time.sleep(0.5)
     assert worker.stop(signal.SIGTERM) == 0
-    lived = store_digest(pg_url)
+    lived = store_rows(pg_url)
     n_events = query(pg_url, lambda c: c.execute(select(func.count()).select_from(Event)).scalar_one())
     assert n_events > 0
 
@@ -225,18 +267,19 @@ def test_a_rebuild_after_a_live_run_reproduces_what_the_worker_wrote(
         rebuilt = replay(["--from-beginning"], fresh_env)
         assert rebuilt.returncode == 0, out(rebuilt)
         skip = frozenset({"ingested_at"})
-        assert store_digest(fresh_url, skip=skip) == store_digest(pg_url, skip=skip)
+        assert store_rows(fresh_url, skip=skip) == store_rows(pg_url, skip=skip)
     finally:
         pg_server.drop_database(fresh_db)
 
     # Over the worker's own store: nothing changes at all.
     again = replay(["--from-beginning"], env)
     assert again.returncode == 0, out(again)
-    assert store_digest(pg_url) == lived
+    assert store_rows(pg_url) == lived
+    assert store_digest(pg_url) == hashlib.sha256("\n".join(lived).encode()).hexdigest()
 
 
 def _changed_rules(tmp_path: Path, version: str) -> Path:
-    rules = json.loads(RULES.read_text(encoding="utf-8"))
+    rules = json.loads((tmp_path / "rules-pinned.json").read_text(encoding="utf-8"))
     rules["version"] = version
     path = tmp_path / "rules-test.json"
     path.write_text(json.dumps(rules), encoding="utf-8")
@@ -315,7 +358,7 @@ def test_recuration_without_airspace_rules_moves_events_out_of_that_type_and_tel
         return {r.id for r in rows if "airspace_response" in r.types}
 
     assert query(sqlite_url, linked_airspace_events)  # the samples have interceptions and scrambles
-    rules = json.loads(RULES.read_text(encoding="utf-8"))
+    rules = json.loads((tmp_path / "rules-pinned.json").read_text(encoding="utf-8"))
     for name in ("scramble", "intercept", "air_defence", "airspace_closed", "air_alert"):
         rules["patterns"][name] = "(?!x)x"  # a pattern that never matches: the trigger is gone
     rules["version"] = "rules-without-airspace"
