@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
@@ -161,6 +162,12 @@ def replay(
             "rebuild reproduces what the worker already published; use --mode recurate",
             param_hint="--publish",
         )
+    if reset_worker_group and (mode is Mode.recurate or rules is not None or publish):
+        raise typer.BadParameter(
+            "the rewound worker re-reads with its own classifier and publishes as usual; "
+            "--mode recurate, --rules and --publish apply to a replay run here",
+            param_hint="--reset-worker-group",
+        )
     start_at = _when(since, "--since")
     until_at = _when(until, "--until")
     if start_at is not None and until_at is not None and until_at <= start_at:
@@ -190,8 +197,22 @@ def replay(
 def _run(
     settings: Settings, options: ReplayOptions, rules: Path | None, *, dry_run: bool, reset: bool, show: bool
 ) -> int:
+    from kafka.errors import KafkaError
     from sqlalchemy.exc import SQLAlchemyError
 
+    from sitrep.replay import ReplayError
+
+    try:
+        return _plan_and_run(settings, options, rules, dry_run=dry_run, reset=reset, show=show)
+    except KafkaError as error:
+        raise ReplayError(f"Kafka: {error.__class__.__name__}: {error}") from error
+    except SQLAlchemyError as error:
+        raise ReplayError(f"the store refused the replay: {error.__class__.__name__}: {error}") from error
+
+
+def _plan_and_run(
+    settings: Settings, options: ReplayOptions, rules: Path | None, *, dry_run: bool, reset: bool, show: bool
+) -> int:
     from sinks.store import make_engine
     from sitrep.pipeline import Pipeline
     from sitrep.replay import (
@@ -221,7 +242,10 @@ def _run(
         from sitrep.classify import load_classifier
         from sitrep.dedupe import DedupeParams
 
-        classifier = load_classifier(rules.resolve())
+        try:
+            classifier = load_classifier(rules.resolve())
+        except (ValueError, re.error, KeyError, TypeError) as error:
+            raise ReplayError(f"rule file {rules} is unusable: {error}") from error
         pipeline = Pipeline(classifier, DedupeParams.from_settings(settings), classifier.version)
     else:
         pipeline = Pipeline.from_settings(settings)
@@ -230,8 +254,6 @@ def _run(
         with _Progress(plan, show) as advance:
             tally = run_replay(settings, options, plan, pipeline, engine, on_message=advance)
         orphans = orphaned_events(engine) if options.mode == "recurate" else 0
-    except SQLAlchemyError as error:
-        raise ReplayError(f"the store refused the replay: {error.__class__.__name__}: {error}") from error
     finally:
         engine.dispose()
     console.print(

@@ -87,3 +87,9 @@ def test_a_rebuild_does_not_publish(app: typer.Typer) -> None:
 def test_an_unknown_mode_is_refused(app: typer.Typer) -> None:
     code, _ = run(app, "--from-beginning", "--mode", "rewrite")
     assert code == 2
+
+
+def test_rewinding_the_worker_group_refuses_options_that_only_a_local_replay_uses(app: typer.Typer) -> None:
+    code, text = run(app, "--from-beginning", "--reset-worker-group", "--mode", "recurate")
+    assert code == 2
+    assert "re-reads with its own classifier" in text
