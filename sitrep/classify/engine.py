@@ -148,6 +148,9 @@ class Classifier:
             for name, words in stems.items()
         }
         self._families = lru_cache(maxsize=200_000)(self._token_families)
+        # Sentences repeat (boilerplate, wire rewrites, updates of one story); their reading is pure.
+        self._sentence = lru_cache(maxsize=50_000)(self._sentence_uncached)
+        self._scan = lru_cache(maxsize=50_000)(self._scan_uncached)
         # Place names repeat across reports; resolution is pure, so it is cached per process.
         self._resolve_one = lru_cache(maxsize=100_000)(self._resolve_uncached)
         self._count_patterns = [
@@ -184,74 +187,86 @@ class Classifier:
         if not text.strip():
             return []
         low = lower_text(text)
-        places = self._places(text, low)
+        sentences = _split(self._sentence_split, text, 0, len(text))
+        places = self._places(text, low, sentences)
         place_starts = [h.start for h in places]
         published = report.published_at.date() if report.published_at else None
         lead_date = self._explicit_date(low[:40], published)
         drafts: list[_Draft] = []
         last_class: str | None = None
-        sentence_dates: dict[int, date | None] = {}
-        for s_index, (s_start, s_end) in enumerate(_split(self._sentence_split, text, 0, len(text))):
-            sentence = low[s_start:s_end]
-            sentence_cues = self._cues(sentence)
-            if not sentence_cues - {"history"}:
+        for s_index, (s_start, s_end) in enumerate(sentences):
+            readings, last_class = self._sentence(text[s_start:s_end], low[s_start:s_end], last_class)
+            if not readings:
                 continue
-            history = "history" in sentence_cues and self._is_history(sentence)
             lo, hi = bisect_left(place_starts, s_start), bisect_left(place_starts, s_end)
-            sentence_places = places[lo:hi]
-            sentence_has_strike = "strike" in sentence_cues and bool(
-                self.rules.p("strike_strong").search(sentence)
-                or self.rules.p("weapon_mention").search(sentence)
+            sentence_places = [h for h in places[lo:hi] if not _institutional(low, h)]
+            sentence = low[s_start:s_end]
+            sentence_date = (
+                self._explicit_date(sentence, published)
+                or self._relative_date(sentence, published)
+                or lead_date
             )
-            for c_start, c_end in _bounded(_split(self._clause_split, text, s_start, s_end), text):
-                clause = low[c_start:c_end]
-                cues = self._cues(clause)
-                if not cues - {"history"}:
-                    continue
+            for c_rel_start, c_rel_end, templates in readings:
+                c_start, c_end = s_start + c_rel_start, s_start + c_rel_end
                 clause_places = [h for h in sentence_places if c_start <= h.start < c_end]
-                found = self._clause(
-                    clause,
-                    text[c_start:c_end],
-                    c_start,
-                    s_index,
-                    history,
-                    sentence_has_strike,
-                    last_class,
-                    cues,
-                )
-                for draft in found:
-                    where = [h for h in clause_places if not _institutional(low, h)]
-                    around = [h for h in sentence_places if not _institutional(low, h)]
-                    if "airspace_response" in draft.types and any(h.own_forces for h in where):
-                        where = [h for h in where if h.own_forces]
-                    else:
-                        where = [h for h in where if not h.own_forces]
-                        around = [h for h in around if not h.own_forces]
-                    if draft.types & {"strike", "airspace_response"}:
-                        # "Russia launched ..." names the attacker, not where the strike landed.
-                        where = [h for h in where if not self._is_actor(low, h)]
-                        around = [h for h in around if not self._is_actor(low, h)]
-                    if draft.types & {"strike", "airspace_response"}:
-                        # "drones launched from Kursk region": the origin is not where it happened.
-                        where = [h for h in where if not _after_from(low, h)]
-                        around = [h for h in around if not _after_from(low, h)]
-                    draft.place = _most_specific(where) or _most_specific(around)
-                    if draft.place is None and draft.operator:
-                        # "A Ukrainian F-16 crashed" with no place named: the loss is the country's.
-                        draft.place = self.gazetteer.resolve_country(draft.operator)
-                    if s_index not in sentence_dates:
-                        sentence_dates[s_index] = (
-                            self._explicit_date(sentence, published)
-                            or self._relative_date(sentence, published)
-                            or lead_date
-                        )
-                    draft.occurred_on = sentence_dates[s_index]
-                    if draft.killed is not None:
-                        last_class = "killed"
-                    elif draft.injured is not None:
-                        last_class = "injured"
-                drafts.extend(found)
+                for template in templates:
+                    draft = _shifted(template, s_start, s_index)
+                    draft.place = self._place_of(draft, low, clause_places, sentence_places)
+                    draft.occurred_on = sentence_date
+                    drafts.append(draft)
         return drafts
+
+    def _place_of(
+        self, draft: _Draft, low: str, where: list[_PlaceHit], around: list[_PlaceHit]
+    ) -> Place | None:
+        if "airspace_response" in draft.types and any(h.own_forces for h in where):
+            where = [h for h in where if h.own_forces]
+        else:
+            where = [h for h in where if not h.own_forces]
+            around = [h for h in around if not h.own_forces]
+        if draft.types & {"strike", "airspace_response"}:
+            # "Russia launched ..." names the attacker, not where the strike landed; "drones launched from
+            # Kursk region": the origin is not where it happened.
+            where = [h for h in where if not self._is_actor(low, h) and not _after_from(low, h)]
+            around = [h for h in around if not self._is_actor(low, h) and not _after_from(low, h)]
+        place = _most_specific(where) or _most_specific(around)
+        if place is None and draft.operator:
+            # "A Ukrainian F-16 crashed" with no place named: the loss is the country's.
+            place = self.gazetteer.resolve_country(draft.operator)
+        return place
+
+    def _sentence_uncached(
+        self, original: str, sentence: str, last_class: str | None
+    ) -> tuple[tuple[tuple[int, int, tuple[_Draft, ...]], ...], str | None]:
+        """Read one sentence on its own: per clause, drafts with offsets relative to the sentence.
+
+        Pure in its arguments (the text of the sentence and the kind of count the previous clause gave),
+        so it is cached: the returned drafts are templates, copied by ``_shifted`` before any use.
+        """
+        sentence_cues = self._cues(sentence)
+        if not sentence_cues - {"history"}:
+            return (), last_class
+        history = "history" in sentence_cues and self._is_history(sentence)
+        sentence_has_strike = "strike" in sentence_cues and bool(
+            self.rules.p("strike_strong").search(sentence) or self.rules.p("weapon_mention").search(sentence)
+        )
+        out: list[tuple[int, int, tuple[_Draft, ...]]] = []
+        for c_start, c_end in _bounded(_split(self._clause_split, original, 0, len(original)), original):
+            clause = sentence[c_start:c_end]
+            cues = self._cues(clause) if (c_start, c_end) != (0, len(original)) else sentence_cues
+            if not cues - {"history"}:
+                continue
+            found = self._clause(
+                clause, original[c_start:c_end], c_start, 0, history, sentence_has_strike, last_class, cues
+            )
+            for draft in found:
+                if draft.killed is not None:
+                    last_class = "killed"
+                elif draft.injured is not None:
+                    last_class = "injured"
+            if found:
+                out.append((c_start, c_end, tuple(found)))
+        return tuple(out), last_class
 
     def _token_families(self, token: str) -> frozenset[str]:
         found = {name for name, pattern in self._family_res.items() if pattern.match(token)}
@@ -558,7 +573,21 @@ class Classifier:
 
     # --- places and dates ----------------------------------------------------------------------------
 
-    def _places(self, text: str, low: str) -> list[_PlaceHit]:
+    def _places(self, text: str, low: str, sentences: list[tuple[int, int]]) -> list[_PlaceHit]:
+        """Every place named in the text, resolved with the text's dominant country as context."""
+        raw: list[tuple[int, int, str, bool]] = []
+        for s_start, s_end in sentences:
+            for start, end, name, region in self._scan(text[s_start:s_end], low[s_start:s_end]):
+                raw.append((start + s_start, end + s_start, name, region))
+        first = self._resolve_all(raw, None)
+        countries = Counter(h.place.country for h in first if h.place.country)
+        context = countries.most_common(1)[0][0] if countries else None
+        hits = self._resolve_all(raw, context) if context else first
+        hits.sort(key=lambda h: h.start)
+        return hits
+
+    def _scan_uncached(self, text: str, low: str) -> tuple[tuple[int, int, str, bool], ...]:
+        """Place-like names in one sentence: (start, end, name, region form), unresolved. Pure, cached."""
         raw: list[tuple[int, int, str, bool]] = []  # start, end, name, region form
         covered: list[tuple[int, int]] = []
         # "X region"/"X oblast": find the (rare) region word first, then read the name just before it.
@@ -616,12 +645,7 @@ class Classifier:
                 iso = self._demonyms.get(m.group("d").lower())
                 if iso:
                     raw.append((m.start(), m.end(), ("#!" if m.group("own") else "#") + iso, False))
-        first = self._resolve_all(raw, None)
-        countries = Counter(h.place.country for h in first if h.place.country)
-        context = countries.most_common(1)[0][0] if countries else None
-        hits = self._resolve_all(raw, context) if context else first
-        hits.sort(key=lambda h: h.start)
-        return hits
+        return tuple(raw)
 
     def _resolve_all(self, raw: list[tuple[int, int, str, bool]], context: str | None) -> list[_PlaceHit]:
         """Resolve scanned names.
@@ -750,6 +774,30 @@ def _strip_possessive(token: str) -> str:
         if token.endswith(suffix):
             return token[: -len(suffix)]
     return token
+
+
+def _shifted(t: _Draft, offset: int, s_index: int) -> _Draft:
+    """A fresh copy of a cached template draft, moved to its sentence's place in the report."""
+    return _Draft(
+        types=set(t.types),
+        sentence=s_index,
+        start=t.start + offset,
+        end=t.end + offset,
+        killed=t.killed,
+        injured=t.injured,
+        children=t.children,
+        place=t.place,
+        weapon=t.weapon,
+        aircraft=t.aircraft,
+        actor=t.actor,
+        occurred_on=t.occurred_on,
+        rules=list(t.rules),
+        spans=[Span(sp.start + offset, sp.end + offset) for sp in t.spans],
+        confidence=t.confidence,
+        anaphoric=t.anaphoric,
+        crew=t.crew,
+        operator=t.operator,
+    )
 
 
 def _airframe_name(raw: str) -> str:
