@@ -94,7 +94,7 @@ def test_postgresql_down_for_8_seconds_mid_run_of_600_reports_loses_and_duplicat
 
 @pytest.mark.slow
 @soak_only
-def test_postgresql_down_for_30_seconds_mid_run_loses_and_duplicates_nothing(
+def test_postgresql_down_for_30_seconds_mid_run_of_20000_reports_loses_and_duplicates_nothing(
     pg_server: PostgresServer,
     pg_url: str,
     pipeline_env: Callable[..., dict[str, str]],

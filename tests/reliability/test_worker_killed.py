@@ -46,7 +46,9 @@ def run_with_kills(
     pending = expected_soon(n)
     # Each kill comes a seeded random time after the (re)started worker is ready, so it lands at an
     # unpredictable point of the prepare / curate / sink cycle (and of Faust's offset commits).
-    delays = [rng.uniform(4.0, 12.0) for _ in range(kills)]
+    # Longer runs spread their kills further apart, so the soak's kills are spread over the whole run too.
+    scale = max(1.0, n / 3000)
+    delays = [rng.uniform(4.0, 12.0) * scale for _ in range(kills)]
     with timed(f"worker SIGKILLed {kills}x during {n} reports") as marks:
         worker = start_worker(env)
         # The producer runs alongside, as in production: kills land while reports are still arriving.
