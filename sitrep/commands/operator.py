@@ -295,6 +295,8 @@ def subscribe(
         group_id=group,
         auto_offset_reset="earliest" if from_beginning else "latest",
         enable_auto_commit=group is not None,
+        # The worker publishes inside Kafka transactions: never show an aborted one.
+        isolation_level="read_committed",
         consumer_timeout_ms=int(idle_timeout * 1000) if idle_timeout else float("inf"),
         **client_config(settings),
     )

@@ -67,7 +67,11 @@ def _wait_for_reports(
 
 def _consume(bootstrap: str, topic: str, *, expect: int, timeout: float = 30.0) -> list[Any]:
     consumer = KafkaConsumer(
-        topic, bootstrap_servers=bootstrap, auto_offset_reset="earliest", consumer_timeout_ms=1000
+        topic,
+        bootstrap_servers=bootstrap,
+        auto_offset_reset="earliest",
+        consumer_timeout_ms=1000,
+        isolation_level="read_committed",
     )
     messages: list[Any] = []
     deadline = time.monotonic() + timeout
