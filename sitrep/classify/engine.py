@@ -159,6 +159,7 @@ class Classifier:
             ("count.died_of_wounds", p("died_of_wounds")),
             ("count.there_is_dead", p("there_is_dead")),
             ("count.toll", p("death_toll")),
+            ("count.killed_and_wounded", p("count_killed_and_wounded")),
             ("count.subject", p("count_subject_kill")),
             ("count.subject_bare", p("count_subject_bare")),
             ("count.object", p("count_object")),
@@ -611,7 +612,7 @@ class Classifier:
                 # The common case, one capitalised word: decide with two set lookups.
                 word = _strip_possessive(phrase)
                 key = _fold_cached(word)
-                if key in self._stop or not gazetteer.has(key):
+                if key in self._stop or not gazetteer.has(key) or _shouted_short(word):
                     continue
                 if not any(m.start() < e and s < m.end() for s, e in covered):
                     raw.append((m.start(), m.start() + len(word), word, False))
@@ -629,7 +630,12 @@ class Classifier:
                 for j in range(min(len(tokens), i + 3), i, -1):
                     name = " ".join(_strip_possessive(t[2]) for t in tokens[i:j])
                     key = _fold_cached(name)
-                    if name in self._stop or key in self._stop or not self.gazetteer.has(key):
+                    if (
+                        name in self._stop
+                        or key in self._stop
+                        or not self.gazetteer.has(key)
+                        or (j == i + 1 and _shouted_short(name))
+                    ):
                         continue
                     raw.append((tokens[i][0], tokens[j - 1][1], name, False))
                     i = j
@@ -752,6 +758,7 @@ _COUNT_NEEDS: dict[str, tuple[str, ...]] = {
     "count.died_of_wounds": ("died", "dies", "succumbed"),
     "count.there_is_dead": ("there is", "there was"),
     "count.toll": ("toll", "number of", "rose", "increased", "climbed", "reached"),
+    "count.killed_and_wounded": (" and wounded", " and injured"),
     "count.both": ("both", "all "),
     "count.pair": (" and ",),
     "count.bodies": ("bodies", "remains", "corpses"),
@@ -768,6 +775,11 @@ _DESIGNATION = re.compile(r"^[a-z/]{1,5}-?\d")
 def _fold_cached(name: str) -> str:
     # Place-like words repeat across reports; folding (Unicode normalisation) is the costly part of a lookup.
     return fold(name)
+
+
+def _shouted_short(word: str) -> bool:
+    # "PER DAY" in an all-caps headline is not the Hungarian village Pér; "DPR"/"LPR" stay places.
+    return len(word) <= 3 and word.isupper() and word not in ("DPR", "LPR")
 
 
 def _strip_possessive(token: str) -> str:

@@ -25,15 +25,24 @@ _WORD_NUMBER = (
 _DIGITS = r"\d{1,3}(?:[,\u202f ]\d{3})+(?!\d)|\d+"
 _BASE = rf"(?:{_DIGITS}|{_WORD_NUMBER})"
 # Vague plurals: a lower bound that a reader would accept, always approximate.
-_VAGUE = {"dozens": 24, "a dozen": 12, "dozen": 12, "scores": 40, "hundreds": 200, "thousands": 2000}
-_VAGUE_RE = r"(?:dozens|a\s+dozen|scores|hundreds|thousands)"
+_VAGUE = {
+    "dozens": 24,
+    "a dozen": 12,
+    "dozen": 12,
+    "scores": 40,
+    "hundreds": 200,
+    "thousands": 2000,
+    "a hundred": 100,
+    "a thousand": 1000,
+}
+_VAGUE_RE = r"(?:dozens|a\s+dozen|scores|hundreds|thousands|a\s+hundred|a\s+thousand)"
 _APPROX_PREFIX = (
     r"(?:over|more\s+than|at\s+least|nearly|almost|about|around|approximately|roughly|some|up\s+to|"
     r"upwards\s+of|as\s+many\s+as|no\s+fewer\s+than|no\s+less\s+than|an\s+estimated|close\s+to)"
 )
 _RANGE_JOIN = r"(?:\s*(?:-|\u2013|\u2014)\s*|\s+to\s+|\s+or\s+)"
 
-QUANTITY = rf"(?:(?:{_APPROX_PREFIX}\s+)?{_BASE}(?:{_RANGE_JOIN}{_BASE})?|{_VAGUE_RE}(?:\s+of)?)"
+QUANTITY = rf"(?:(?:{_APPROX_PREFIX}\s+)?(?:{_BASE}(?:{_RANGE_JOIN}{_BASE})?|{_VAGUE_RE}(?:\s+of)?))"
 QUANTITY_RE = re.compile(QUANTITY, re.IGNORECASE)
 _PREFIX_RE = re.compile(rf"^{_APPROX_PREFIX}\s+", re.IGNORECASE)
 _RANGE_RE = re.compile(rf"^({_BASE}){_RANGE_JOIN}({_BASE})$", re.IGNORECASE)
@@ -63,6 +72,8 @@ def parse_quantity(phrase: str) -> Quantity | None:
     stripped = _PREFIX_RE.sub("", text)
     if stripped != text:
         approximate, text = True, stripped
+    if text in _VAGUE:
+        return Quantity(_VAGUE[text], approximate=True)
     # "twenty-three" is one number, not the range "twenty to three".
     ranged = None if _WORD_NUMBER_RE.match(text) else _RANGE_RE.match(text)
     if ranged:

@@ -72,3 +72,39 @@ def test_one_of_them_a_child_sets_the_children_count(classifier: Classifier) -> 
 def test_no_one_was_killed_stays_uncounted(classifier: Classifier) -> None:
     result = read(classifier, "A drone hit a shop in Kherson; no one was killed or injured.")
     assert all(e.killed is None for e in result.events)
+
+
+def test_a_headline_subject_without_article_who_died_of_wounds_is_one_killed(classifier: Classifier) -> None:
+    text = "Kramatorsk man, wounded in the evening during shelling, dies in hospital - governor"
+    assert only(classifier, text) == (1, None)
+
+
+def test_servicemen_lost_in_a_direction_are_killed(classifier: Classifier) -> None:
+    (event,) = read(classifier, "Over 60 servicemen lost in the Siversk direction per day - ministry").events
+    assert (event.killed, event.killed_approximate) == (60, True)
+
+
+def test_losses_amounted_over_n_personnel_in_capitals_is_a_count_and_not_a_place(
+    classifier: Classifier,
+) -> None:
+    (event,) = read(classifier, "ENEMY LOSSES ON THE EASTERN AXIS AMOUNTED OVER 90 PERSONNEL PER DAY").events
+    assert event.killed == 90 and event.location is None
+
+
+def test_up_to_a_hundred_soldiers_destroyed_is_about_one_hundred_killed(classifier: Classifier) -> None:
+    (event,) = read(classifier, "Missile troops destroyed up to a hundred enemy soldiers near Izium").events
+    assert (event.killed, event.killed_approximate) == (100, True)
+
+
+def test_an_elided_noun_after_the_killed_count_keeps_killed_and_wounded_apart(classifier: Classifier) -> None:
+    text = "Artillery destroyed up to 30 and wounded more than 40 enemy soldiers near Kupiansk"
+    assert [(e.killed, e.injured) for e in read(classifier, text).events] == [(30, 40)]
+
+
+def test_tanks_destroyed_with_their_crews_are_at_least_one_killed(classifier: Classifier) -> None:
+    (event,) = read(classifier, "Marines destroyed three tanks along with their crews near Vuhledar").events
+    assert (event.killed, event.killed_approximate) == (1, True)
+
+
+def test_pilots_losing_contact_is_not_a_death(classifier: Classifier) -> None:
+    assert read(classifier, "The pilots lost contact with the ground for an hour").events == ()
