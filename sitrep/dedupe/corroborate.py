@@ -430,7 +430,10 @@ def _corroborate_original(
                     continue
                 if not _mention_matches(m, place, date_iso, t, ev, params):
                     continue
-                candidates.append((_score(place, t, ev), dict(ev)))
+                # An event sharing a type beats one reached only through the casualty bridge: a strike
+                # mention must not join a crash while the strike it repeats is also a candidate.
+                shared = 0 if set(m.types) & set(ev["types"]) else 1
+                candidates.append(((shared, *_score(place, t, ev)), dict(ev)))
         candidates.sort(key=lambda c: c[0])
 
         if not candidates:
