@@ -244,7 +244,8 @@ class Classifier:
         if not sentence_cues - {"history"}:
             return (), last_class
         history = "history" in sentence_cues and self._is_history(sentence)
-        sentence_has_strike = "strike" in sentence_cues and bool(
+        # Only a bare "killed"/"casualties" clause asks whether its sentence tells a strike.
+        sentence_has_strike = {"strike", "casualty"} <= sentence_cues and bool(
             self.rules.p("strike_strong").search(sentence) or self.rules.p("weapon_mention").search(sentence)
         )
         out: list[tuple[int, int, tuple[_Draft, ...]]] = []
@@ -321,7 +322,8 @@ class Classifier:
             [
                 name
                 for name in ("scramble", "airspace_closed", "air_alert", "air_defence", "intercept")
-                if r.p(name).search(clause)
+                if (name not in _AIR_NEEDS or any(n in clause for n in _AIR_NEEDS[name]))
+                and r.p(name).search(clause)
             ]
             if "airspace" in cues
             else []
@@ -359,7 +361,7 @@ class Classifier:
             casualty = False
 
         weapon = self._weapon(clause) if strike_rule else None
-        actor = self._actor(original)
+        actor = self._actor(original) if strike_rule is not None or casualty else None
         hedge = 0.85 if _HEDGED.search(clause) else 1.0
         w = r.weights
 
@@ -752,6 +754,14 @@ class Classifier:
             classifier_version=self.version,
         )
 
+
+# Airspace patterns that cannot match without one of these substrings (read off the patterns themselves).
+_AIR_NEEDS: dict[str, tuple[str, ...]] = {
+    "scramble": ("scrambl",),
+    "airspace_closed": ("space", "airport", "airfield", "flights"),
+    "air_alert": ("alert", "alarm", "siren", "warning", "raid"),
+    "air_defence": ("defen", "anti-aircraft"),
+}
 
 # Count patterns that cannot match without one of these substrings (checked before running them).
 _COUNT_NEEDS: dict[str, tuple[str, ...]] = {

@@ -1,4 +1,4 @@
-"""The seed report and a differently worded second report, read by the pure pipeline, are the same six incidents.
+"""The seed report and a differently worded second report, read by the pure pipeline: six shared incidents.
 
 No broker, no store: ``Pipeline.prepare``/``curate`` over one ``DedupeState`` (the e2e test runs the same pair
 through Kafka and two workers).
