@@ -89,6 +89,7 @@ def _consumer(settings: Settings) -> Iterator[Any]:
             max_partition_fetch_bytes=fetch,
             fetch_max_bytes=fetch,
             request_timeout_ms=15_000,
+            isolation_level="read_committed",  # the worker writes in transactions: skip aborted ones
             bootstrap_timeout_ms=10_000,
             **client_config(settings),
         )

@@ -105,6 +105,7 @@ def _read_broker(
         client_id=f"{settings.app_id}-status",
         bootstrap_timeout_ms=ms,
         request_timeout_ms=max(ms, 5000),
+        isolation_level="read_committed",  # end offsets = last stable offsets (worker transactions)
         **client_config(settings),
     )
     try:

@@ -193,8 +193,8 @@ def test_sigterm_mid_run_exits_cleanly_and_a_restart_stores_every_report_exactly
     sent = sitrep(["ingest", str(path), "--no-progress"], env, timeout=300)
     assert sent.returncode == 0, sent.stderr.decode()
 
-    deadline = time.monotonic() + 120
-    while (stored := _stored(pg_url)[0]) < 200:
+    deadline = time.monotonic() + 300  # generous: a loaded 2-core CI machine is slow to start
+    while (stored := _stored(pg_url)[0]) < 100:
         assert time.monotonic() < deadline and worker.alive, worker.log_tail()
         time.sleep(0.1)
     assert stored < total, "the run finished before SIGTERM: make it longer"
