@@ -189,7 +189,7 @@ class Classifier:
         if not text.strip():
             return []
         low = lower_text(text)
-        sentences = _split(self._sentence_split, text, 0, len(text), _SENTENCE_CANDIDATE)
+        sentences = _split(self._sentence_split, text, 0, len(text))
         places = self._places(text, low, sentences)
         place_starts = [h.start for h in places]
         published = report.published_at.date() if report.published_at else None
@@ -850,31 +850,11 @@ def _quantity_of(m: re.Match[str]) -> Quantity | None:
     return parse_quantity(word)
 
 
-# Where a sentence separator can begin: the separator pattern is tried only at these positions, which is
-# several times faster than letting the regex engine try every one of its alternatives at every character.
-_SENTENCE_CANDIDATE = re.compile(r"[.!?;\n]|\s(?=[\u2013\u2014-]\s)")
-
-
-def _split(
-    pattern: re.Pattern[str],
-    text: str,
-    start: int,
-    end: int,
-    candidates: re.Pattern[str] | None = None,
-) -> list[tuple[int, int]]:
-    """Cut ``text[start:end]`` at the separator pattern; spans exclude separators and outer blanks.
-
-    ``candidates``, when given, must match at every position where a separator can start (a cheap
-    superset); the result is the same as without it.
-    """
+def _split(pattern: re.Pattern[str], text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Cut ``text[start:end]`` at the separator pattern; spans exclude separators and outer blanks."""
     pieces: list[tuple[int, int]] = []
     cursor = start
-    matches = (
-        pattern.finditer(text, start, end)
-        if candidates is None
-        else _matches_at(candidates, pattern, text, start, end)
-    )
-    for m in matches:
+    for m in pattern.finditer(text, start, end):
         if m.start() > cursor:
             pieces.append((cursor, m.start()))
         cursor = max(cursor, m.end())
@@ -888,23 +868,6 @@ def _split(
             b -= 1
         if a < b:
             out.append((a, b))
-    return out
-
-
-def _matches_at(
-    candidates: re.Pattern[str], pattern: re.Pattern[str], text: str, start: int, end: int
-) -> list[re.Match[str]]:
-    """The non-overlapping matches ``pattern.finditer`` would give, trying only at candidate positions."""
-    out: list[re.Match[str]] = []
-    resume = start
-    for c in candidates.finditer(text, start, end):
-        pos = c.start()
-        if pos < resume:
-            continue
-        m = pattern.match(text, pos, end)
-        if m is not None:
-            out.append(m)
-            resume = m.end() if m.end() > pos else pos + 1
     return out
 
 
