@@ -108,7 +108,9 @@ def run_classify(inp: TextIO, out: TextIO, classifier: Classifier | None = None)
 
 # --- evaluation -------------------------------------------------------------------------------------
 
-_OBLAST_WORDS = re.compile(r"\b(?:oblast|region|province|governorate|raion|district)\b")
+_OBLAST_WORDS = re.compile(
+    r"\b(?:oblast|region|province|governorate|raion|district|krai|kray|respublika|republic|of)\b"
+)
 
 
 def normalise_admin1(name: str | None) -> str | None:
@@ -119,13 +121,15 @@ def normalise_admin1(name: str | None) -> str | None:
     if not name:
         return None
     key = _OBLAST_WORDS.sub("", fold(name)).strip()
-    key = re.sub(r"(?:ska|skaya|ska ya)$", "", key).strip()
+    key = re.sub(r"(?:skaya|ska ya|ska|skiy|skyi|skyy|sky|sk)$", "", key).strip()
     # Transliteration variants: collapse the letters they differ in.
     key = key.replace("kiev", "kyiv").replace("odessa", "odesa").replace("nikolaev", "mykolaiv")
-    key = key.replace("zaporozhye", "zaporizhzhia").replace("lugansk", "luhansk").replace("dnepro", "dnipro")
+    key = key.replace("zaporozhye", "zaporizhzhia").replace("lugan", "luhan").replace("dnepro", "dnipro")
     key = re.sub(r"[^a-z]", "", key)
     key = re.sub(r"(?:iy|yi|ii|y|i)", "i", key)
-    return re.sub(r"(.)\1+", r"\1", key)
+    key = re.sub(r"(.)\1+", r"\1", key)
+    # "Tul'skaya oblast'" and "Tula Oblast" differ in the stem's last vowel once the ending is gone.
+    return re.sub(r"(?<=..)[aeiou]$", "", key)
 
 
 @dataclass

@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 
 from sitrep.classify import Classifier, load_classifier
+from sitrep.commands.classify import normalise_admin1
 from sitrep.model import Place, Report
 
 
@@ -62,3 +63,23 @@ def test_an_english_name_of_a_russian_region_resolves_to_its_subdivision(classif
 def test_a_town_name_ending_in_no_is_not_a_negation(classifier: Classifier) -> None:
     (event,) = classifier(Report(id="t", text="Shelling of Shebekino killed one person")).events
     assert event.killed == 1 and event.location is not None and event.location.country == "RU"
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Donetska oblast", "Donetsk Oblast"),
+        ("Luganskaya oblast", "Luhansk region"),
+        ("Tul'skaya oblast'", "Tula Oblast"),
+        ("Krasnodarskiy kray", "Krasnodar Krai"),
+        ("Zaporizhzhya oblast", "Zaporozhye region"),
+        ("Mykolayiv oblast", "Nikolaev region"),
+    ],
+)
+def test_eval_admin1_keys_meet_across_spellings(a: str, b: str) -> None:
+    assert normalise_admin1(a) == normalise_admin1(b)
+
+
+def test_eval_admin1_keys_keep_different_oblasts_apart() -> None:
+    assert normalise_admin1("Kherson oblast") != normalise_admin1("Kharkiv oblast")
+    assert normalise_admin1("Kyiv city") != normalise_admin1("Kyiv oblast")
