@@ -561,6 +561,13 @@ def main() -> int:
     ap.add_argument("--soak", type=int, default=3_000, help="reports in the soak phase (0 skips it)")
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--json", type=Path, default=None, help="write the figures here as JSON")
+    ap.add_argument(
+        "--worker-env",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="extra environment for the worker, e.g. SITREP_STORE=memory (repeatable; for A/B runs)",
+    )
     ap.add_argument("--keep-log", type=Path, default=None, help="copy the worker's log here")
     args = ap.parse_args()
 
@@ -602,6 +609,7 @@ def main() -> int:
             SITREP_DATA_DIR=str(workdir / "var"),
             SITREP_WEB_PORT=str(free_port()),
         )
+        env.update(dict(item.split("=", 1) for item in args.worker_env))
         settings = Settings(kafka_bootstrap_servers=bootstrap, database_url=url)
         ensure_topics(settings)
         raw = settings.topic_raw
