@@ -103,6 +103,7 @@ class _Draft:
     spans: list[Span] = field(default_factory=list)
     confidence: float = 0.5
     anaphoric: bool = False  # strike known only from "the attack": it joins an earlier strike or is dropped
+    tally: bool = False  # one town of a per-town breakdown ("2 in Toretsk, 1 in Avdiivka"): its own incident
     crew: bool = False  # the casualties are a pilot or crew: they belong with an aircraft loss
     operator: str | None = None  # ISO code of the air force that lost the aircraft ("a Ukrainian F-16")
 
@@ -210,8 +211,36 @@ class Classifier:
                     draft = _shifted(template, s_start, s_index)
                     draft.place = self._place_of(draft, low, clause_places, sentence_places)
                     draft.occurred_on = sentence_date
-                    drafts.append(draft)
+                    drafts.extend(self._per_town(draft, text, s_start, s_end, sentence_places))
         return drafts
+
+    def _per_town(
+        self, draft: _Draft, text: str, s_start: int, s_end: int, places: list[_PlaceHit]
+    ) -> list[_Draft]:
+        """Split a counted toll by its per-town breakdown: "killed four ...: two in Toretsk, one in X and one
+        in Y" is three incidents (2, 1, 1), each in its town. Only when the parts add up to the toll and every
+        part names a town; otherwise the draft is returned unchanged."""
+        if draft.killed is None or draft.killed.approximate or draft.killed.value < 2:
+            return [draft]
+        hit_at = {h.start: h for h in places if h.place.precision == "city"}
+        parts: list[tuple[int, _PlaceHit]] = []
+        for m in _TALLY_ITEM.finditer(text, draft.start, s_end):
+            q = parse_quantity(m.group("n"))
+            hit = hit_at.get(m.end())
+            if q is None or hit is None:
+                continue
+            parts.append((q.value, hit))
+        if len(parts) < 2 or sum(n for n, _ in parts) != draft.killed.value:
+            return [draft]
+        out = []
+        for n, hit in parts:
+            part = _shifted(draft, 0, draft.sentence)
+            part.killed, part.place, part.tally = Quantity(n), hit.place, True
+            part.injured = None  # the breakdown counts the dead; the wounded are not divided by it
+            part.children = None
+            part.rules.append("count.per_town")
+            out.append(part)
+        return out
 
     def _place_of(
         self, draft: _Draft, low: str, where: list[_PlaceHit], around: list[_PlaceHit]
@@ -756,6 +785,15 @@ class Classifier:
 
 
 # Airspace patterns that cannot match without one of these substrings (read off the patterns themselves).
+# One part of a per-town breakdown: "two in Toretsk", "1 - in Avdiivka", "three people in Kupiansk"; the town
+# must start where the match ends.
+_TALLY_ITEM = re.compile(
+    r"(?:(?<=[:;,\-\u2013\u2014(])|(?<=[:;,\-\u2013\u2014(]\s)|(?<=\sand\s))"
+    r"(?P<n>\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
+    r"\s+(?:(?:people|persons?|civilians?|residents?)\s+)?(?:[-\u2013\u2014]\s+)?in\s+(?:the\s+)?(?:city\s+of\s+)?",
+    re.IGNORECASE,
+)
+
 _AIR_NEEDS: dict[str, tuple[str, ...]] = {
     "scramble": ("scrambl",),
     "airspace_closed": ("space", "airport", "airfield", "flights"),
@@ -820,6 +858,7 @@ def _shifted(t: _Draft, offset: int, s_index: int) -> _Draft:
         anaphoric=t.anaphoric,
         crew=t.crew,
         operator=t.operator,
+        tally=t.tally,
     )
 
 
@@ -960,7 +999,7 @@ def _merge(drafts: list[_Draft]) -> list[_Draft]:
 
 
 def _target(events: list[_Draft], d: _Draft) -> _Draft | None:
-    if not events:
+    if not events or d.tally:
         return None
     if "airspace_response" in d.types:
         for e in reversed(events):

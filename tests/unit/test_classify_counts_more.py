@@ -108,3 +108,21 @@ def test_tanks_destroyed_with_their_crews_are_at_least_one_killed(classifier: Cl
 
 def test_pilots_losing_contact_is_not_a_death(classifier: Classifier) -> None:
     assert read(classifier, "The pilots lost contact with the ground for an hour").events == ()
+
+
+def test_a_per_town_breakdown_that_adds_up_is_one_incident_per_town(classifier: Classifier) -> None:
+    text = (
+        "Russian shelling killed four civilians in the Luhansk region: "
+        "two in Kreminna, one in Rubizhne and one in Svatove."
+    )
+    events = read(classifier, text).events
+    assert [(e.killed, e.location.name if e.location else None) for e in events] == [
+        (2, "Kreminna"),
+        (1, "Rubizhne"),
+        (1, "Svatove"),
+    ]
+
+
+def test_a_breakdown_that_does_not_add_up_leaves_the_toll_whole(classifier: Classifier) -> None:
+    text = "Strikes killed six people in the Sumy region - three in Okhtyrka and one in Shostka."
+    assert [e.killed for e in read(classifier, text).events] == [6]
