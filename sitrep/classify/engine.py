@@ -176,6 +176,12 @@ class Classifier:
             ("count.lost", p("lost_people")),
         ]
 
+    def clear_sentence_caches(self) -> None:
+        """Forget cached sentence readings (for benchmarks of unseen text; outputs never depend on it)."""
+        self._sentence.cache_clear()
+        self._scan.cache_clear()
+        self._sentence_date.cache_clear()
+
     # --- entry point ---------------------------------------------------------------------------------
 
     def __call__(self, report: Report) -> Classification:
