@@ -90,12 +90,6 @@ def create_app(settings: Settings) -> faust.App:
         # revocation waits for the in-flight batch (up to sink_batch_size reports to classify), and
         # at 10 s a loaded 2-core machine was expelled from its group over and over (rebalance storm).
         broker_session_timeout=30.0,
-        # Exactly-once transactions make the decision owner crash-consistent: its six tables' changelog
-        # writes, its outputs and its input offsets commit together, or not at all. With at-least-once,
-        # a SIGKILL left the changelogs holding part of an unacknowledged report's writes, the replayed
-        # report then met a state that no sequence of reports produces, and later reports joined other
-        # events than the pure pipeline computes (tests/reliability/test_worker_killed.py).
-        processing_guarantee="exactly_once",
         broker_heartbeat_interval=3.0,
         table_cleanup_interval=60.0,
         stream_buffer_maxsize=4096,
@@ -173,10 +167,6 @@ def declare_tables(app: faust.App) -> DedupeState:
 
     ``use_partitioner`` makes a table place a key by hashing it instead of by the partition of
     the event being processed, which ``noack_take`` batches do not track.
-
-    The tables live in memory and are rebuilt from their (committed) changelogs at every start. A
-    local RocksDB copy would survive a crash holding writes of the aborted transaction (Faust writes
-    the store before the changelog), which is the inconsistency exactly-once is there to prevent.
     """
 
     def table(name: str) -> Any:
@@ -184,7 +174,6 @@ def declare_tables(app: faust.App) -> DedupeState:
             f"dedupe-{name}",
             partitions=1,
             use_partitioner=True,
-            store="memory://",
             schema=faust.Schema(key_serializer="json", value_serializer="json"),
             help=f"sitrep dedupe state: {name}",
         )
