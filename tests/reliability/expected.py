@@ -170,6 +170,16 @@ def settle(database_url: str, want: Rows, timeout: float = 60.0) -> Rows:
     return stored
 
 
+def assert_no_loss_or_duplicates(expected: Rows, stored: Rows) -> None:
+    """Every expected report id stored, no other, and no key of any table stored twice."""
+    assert stored.duplicated == {"reports": 0, "event_mentions": 0, "events": 0}, stored.duplicated
+    lost = sorted(set(expected.reports) - set(stored.reports))
+    extra = sorted(set(stored.reports) - set(expected.reports))
+    assert not lost and not extra, (
+        f"reports lost {lost[:10]} ({len(lost)}), unexpected {extra[:10]} ({len(extra)})"
+    )
+
+
 def assert_exactly(expected: Rows, stored: Rows) -> None:
     """0 lost, 0 duplicated, every decision equal; the message names the first differences."""
     assert stored.duplicated == {"reports": 0, "event_mentions": 0, "events": 0}, stored.duplicated
