@@ -87,6 +87,29 @@ def kafka_config(settings: Settings) -> dict[str, Any]:
     return config
 
 
+def connection_hint(settings: Settings) -> str:
+    """What to check when the broker cannot be reached with ``settings`` (no secret in it).
+
+    A broker refusing SASL credentials just closes the connection, and kafka-python reports that as the
+    same "Unable to bootstrap" timeout as a broker that is down, so the hint names what was tried.
+    """
+    protocol = settings.kafka_security_protocol
+    if protocol == "PLAINTEXT":
+        return "is the broker running, and does it expect PLAINTEXT on that port?"
+    checks = []
+    if protocol.startswith("SASL"):
+        checks.append(
+            f"{settings.kafka_sasl_mechanism or 'no'} mechanism credentials for user "
+            f"{settings.kafka_sasl_username!r} (a wrong password looks like this: the broker closes the "
+            "connection during authentication)"
+        )
+    if protocol.endswith("SSL"):
+        checks.append(
+            f"that the broker's certificate is trusted by {settings.kafka_ssl_cafile or 'the system CAs'}"
+        )
+    return f"connecting with {protocol}; check " + " and ".join(checks)
+
+
 def topic_exists(producer: Any, topic: str) -> bool:
     """Whether the broker knows ``topic`` (waits up to the producer's ``max_block_ms`` for metadata).
 

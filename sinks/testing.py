@@ -131,16 +131,28 @@ class PostgresServer:
 
 
 @contextmanager
-def throwaway_postgres(base_dir: Path | None = None) -> Iterator[PostgresServer]:
+def throwaway_postgres(
+    base_dir: Path | None = None, *, tls: tuple[Path, Path] | None = None
+) -> Iterator[PostgresServer]:
     """Init and start a PostgreSQL cluster on a free port; stop it and delete its files on exit.
 
     The server is tuned for throwaway use (``fsync=off``): it is fast, and a crash loses it, which is fine.
+    ``tls`` = (certificate chain, private key) PEM files turns on ``ssl``; they are copied into the server's
+    own directory, since PostgreSQL insists its key be readable by its OS user alone.
     """
     pg_ctl = find_pg_ctl()
     workdir = Path(tempfile.mkdtemp(prefix="sitrep-pg-", dir=base_dir))
     executable = pg_ctl
+    options = "-c fsync=off -c full_page_writes=off -c listen_addresses=127.0.0.1"
+    if tls is not None:
+        cert, key = workdir / "server.crt", workdir / "server.key"
+        shutil.copyfile(tls[0], cert)
+        shutil.copyfile(tls[1], key)
+        key.chmod(0o600)
+        options += f" -c ssl=on -c ssl_cert_file={cert} -c ssl_key_file={key}"
     if os.geteuid() == 0:
-        shutil.chown(workdir, user=SYSTEM_USER)
+        for path in (workdir, *workdir.iterdir()):
+            shutil.chown(path, user=SYSTEM_USER)
         executable = _runuser_wrapper(pg_ctl, workdir)
     port = port_for.select_random()
     executor = PostgreSQLExecutor(
@@ -153,7 +165,7 @@ def throwaway_postgres(base_dir: Path | None = None) -> Iterator[PostgresServer]
         startparams="-w",
         dbname="postgres",
         user=SUPERUSER,
-        postgres_options="-c fsync=off -c full_page_writes=off -c listen_addresses=127.0.0.1",
+        postgres_options=options,
     )
     server = PostgresServer(host="127.0.0.1", port=port, user=SUPERUSER, executor=executor)
     try:

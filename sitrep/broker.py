@@ -459,6 +459,7 @@ def start_broker(
     auto_create_topics: bool = False,
     message_max_bytes: int = 1_048_576,
     extra_properties: Mapping[str, str] | None = None,
+    scram_users: Mapping[str, str] | None = None,
     heap: str = DEFAULT_HEAP,
     jvm_options: tuple[str, ...] = FAST_START_JVM_OPTIONS,
     ready_timeout: float = READY_TIMEOUT_S,
@@ -471,6 +472,10 @@ def start_broker(
     run of this home (the KRaft voter set records it) or picks a free one. The storage under ``home/data`` is
     formatted on first start only, so topics and offsets survive ``stop_broker`` + ``start_broker``.
     The JVM gets ``-Xmx<heap>`` plus ``jvm_options`` (default: tuned for a quick start, not throughput).
+    ``scram_users`` (name -> password) become SCRAM-SHA-256 and SCRAM-SHA-512 credentials when the storage is
+    formatted (KRaft keeps them in its metadata log; later starts ignore the argument). A SASL listener is
+    declared through ``extra_properties`` (``listeners``, ``listener.security.protocol.map``, ...); the
+    PLAINTEXT listener stays for the broker's own readiness probe and inter-broker traffic.
 
     Raises ConfigurationError when Java or Maven is missing or a port is taken, BrokerError when the jars
     cannot be fetched, the JVM exits during start-up, or the broker is not ready within ``ready_timeout``
@@ -521,7 +526,7 @@ def start_broker(
 
     if not (data_dir / "meta.properties").exists():
         progress("Formatting KRaft storage")
-        _format_storage(java, lib, properties, logs_dir)
+        _format_storage(java, lib, properties, logs_dir, scram_users or {})
 
     progress(f"Starting Kafka {version} on {HOST}:{client_port}")
     jvm = [
@@ -647,7 +652,25 @@ def _metadata_round_trip(bootstrap: str, timeout: float) -> None:
         raise BrokerError("metadata lists no brokers yet")
 
 
-def _format_storage(java: str, lib: Path, properties: Path, logs_dir: Path) -> None:
+def scram_arguments(users: Mapping[str, str]) -> list[str]:
+    """``kafka-storage format`` arguments creating SCRAM-SHA-256 and -512 credentials for ``users``.
+
+    StorageTool parses ``[name=...,password=...]`` without quoting, so a comma, bracket or equals sign in a
+    name or password would be misread: refused here rather than silently creating another credential.
+    """
+    args: list[str] = []
+    for name, password in users.items():
+        for part in (name, password):
+            if not part or any(c in part for c in ',[]="\n'):
+                raise ConfigurationError('a SCRAM user name or password is empty or holds one of , [ ] = " ')
+        for mechanism in ("SCRAM-SHA-256", "SCRAM-SHA-512"):
+            args += ["--add-scram", f"{mechanism}=[name={name},password={password}]"]
+    return args
+
+
+def _format_storage(
+    java: str, lib: Path, properties: Path, logs_dir: Path, scram_users: Mapping[str, str]
+) -> None:
     cluster_id = cluster_id_from_bytes(secrets.token_bytes(16))
     while cluster_id.startswith("-"):  # Kafka's Uuid.randomUuid avoids these; a leading '-' reads as a flag
         cluster_id = cluster_id_from_bytes(secrets.token_bytes(16))
@@ -665,13 +688,16 @@ def _format_storage(java: str, lib: Path, properties: Path, logs_dir: Path) -> N
         cluster_id,
         "-c",
         str(properties),
+        # The passwords are on this one-shot JVM's command line for about a second; that is how
+        # StorageTool takes them (there is no file option), and only local test/dev brokers use it.
+        *scram_arguments(scram_users),
     ]
     result = subprocess.run(cmd, capture_output=True, text=True, stdin=subprocess.DEVNULL, check=False)
     if result.returncode != 0:
-        raise BrokerError(
-            f"formatting KRaft storage failed (exit {result.returncode}):\n"
-            + (result.stdout + result.stderr)[-2000:]
-        )
+        output = (result.stdout + result.stderr)[-2000:]
+        for password in scram_users.values():
+            output = output.replace(password, "***")
+        raise BrokerError(f"formatting KRaft storage failed (exit {result.returncode}):\n" + output)
 
 
 def _previous_info(home: Path) -> BrokerInfo | None:

@@ -30,7 +30,14 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
-from ingest.producer import Delivery, ProducerLike, ReportSender, open_producer, topic_exists
+from ingest.producer import (
+    Delivery,
+    ProducerLike,
+    ReportSender,
+    connection_hint,
+    open_producer,
+    topic_exists,
+)
 from ingest.sources import STDIN_NAME, Item, SourceError, fetch_feed, is_url, read_path, read_stream
 from ingest.state import STATE_FILE, SentStore
 from sitrep.settings import Settings
@@ -233,6 +240,7 @@ def run_ingest(
             producer = open_producer(settings)
         except KafkaError as exc:
             console.print(f"[red]cannot reach Kafka at {settings.kafka_bootstrap_servers}:[/] {exc!r}")
+            console.print(connection_hint(settings), markup=False)
             return 1
         if not topic_exists(producer, topic or settings.topic_raw):
             producer.close(timeout=_CLOSE_TIMEOUT_SECONDS)
