@@ -692,6 +692,7 @@ def main() -> int:
             # 3. latency at a fixed offered rate (last: what the worker cannot drain in time stays behind)
             results["load_at_latency"] = load_average()
             print(f"latency: offering {args.rate}/s for {args.latency_seconds:.0f}s ...", flush=True)
+            cpu_before, t_before = worker.cpu_seconds(), time.perf_counter()
             results["latency"] = latency_run(
                 bootstrap,
                 raw,
@@ -701,6 +702,11 @@ def main() -> int:
                 seconds=args.latency_seconds,
                 seed=args.seed,
                 start=lat_start,
+            )
+            # The worker's CPU share while offered a fixed rate: near 1.0 means it is saturated, well
+            # below 1.0 with high latency means it is waiting (batching timers, flushes), not working.
+            results["latency"]["worker_cpu_share"] = round(
+                (worker.cpu_seconds() - cpu_before) / (time.perf_counter() - t_before), 3
             )
             print(f"  {results['latency']}", flush=True)
 
