@@ -197,6 +197,7 @@ def replay(
 def _run(
     settings: Settings, options: ReplayOptions, rules: Path | None, *, dry_run: bool, reset: bool, show: bool
 ) -> int:
+    import psycopg
     from kafka.errors import KafkaError
     from sqlalchemy.exc import SQLAlchemyError
 
@@ -206,7 +207,7 @@ def _run(
         return _plan_and_run(settings, options, rules, dry_run=dry_run, reset=reset, show=show)
     except KafkaError as error:
         raise ReplayError(f"Kafka: {error.__class__.__name__}: {error}") from error
-    except SQLAlchemyError as error:
+    except (SQLAlchemyError, psycopg.Error) as error:  # psycopg: the writer's raw COPY path
         raise ReplayError(f"the store refused the replay: {error.__class__.__name__}: {error}") from error
 
 
