@@ -40,6 +40,16 @@ def owned_topics(settings: Settings) -> dict[str, int]:
     return topics
 
 
+def topic_configs(settings: Settings, name: str) -> dict[str, str]:
+    """Per-topic broker settings: the raw reports and their dead letters are the system of record
+    that replays rebuild the store from, so they are kept forever (the broker default is 7 days);
+    every topic accepts the largest message sitrep lets through."""
+    configs = {"max.message.bytes": str(settings.max_message_bytes + 65_536)}
+    if name in (settings.topic_raw, settings.topic_dlq):
+        configs["retention.ms"] = "-1"
+    return configs
+
+
 def ensure_topics(settings: Settings, names: list[str] | None = None) -> list[str]:
     """Create the missing topics among ``names`` (default: all owned); return those created."""
     from kafka import KafkaAdminClient
@@ -52,7 +62,11 @@ def ensure_topics(settings: Settings, names: list[str] | None = None) -> list[st
     admin = KafkaAdminClient(client_id=f"{settings.app_id}-admin", **client_config(settings))
     try:
         existing = set(admin.list_topics())
-        missing = [NewTopic(name, p, 1) for name, p in wanted.items() if name not in existing]
+        missing = [
+            NewTopic(name, p, 1, topic_configs=topic_configs(settings, name))
+            for name, p in wanted.items()
+            if name not in existing
+        ]
         created: list[str] = []
         for topic in missing:
             try:
