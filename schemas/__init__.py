@@ -29,6 +29,9 @@ SCHEMA_VERSION = 1
 TOPIC_SCHEMAS = {
     "reports-raw-v1": "reports-raw-v1",
     "reports-raw-v1-dlq": "reports-raw-v1-dlq",
+    "reports-prepared-v1": None,  # internal, one consumer: sitrep.pipeline dumps and loads it
+    "reports-curated-v1": "reports-curated-v1",
+    "reports-curated-v1-dlq": "reports-raw-v1-dlq",
     "events-classified-v1": "events-classified-v1",
     "events-strike-v1": "events-classified-v1",
     "events-casualty-v1": "events-classified-v1",
@@ -66,7 +69,9 @@ def examples(name: str) -> list[tuple[str, Any]]:
     if not folder.is_dir():
         return []
     return sorted(
-        (p.name, json.loads(p.read_text(encoding="utf-8"))) for p in folder.iterdir() if p.name.endswith(".json")
+        (p.name, json.loads(p.read_text(encoding="utf-8")))
+        for p in folder.iterdir()
+        if p.name.endswith(".json")
     )
 
 

@@ -118,7 +118,7 @@ class Pipeline:
         )
         mentions = prepared.classification.events
         changes = corroborate(report.id, mentions, when, state, self.params)
-        events = _bump_revisions(changes, state, replayed=decision.replayed)
+        events = _bump_revisions(changes, mentions, state, replayed=decision.replayed)
         event_rows = [_event_row(ev, change, self.classifier_version) for ev, change in events]
         record: dict[str, Any] = {
             "report": _report_row(prepared, decision),
@@ -184,12 +184,18 @@ class Pipeline:
 
 
 def _bump_revisions(
-    changes: list[EventDecision], state: DedupeState, *, replayed: bool
+    changes: list[EventDecision],
+    mentions: tuple[EventMention, ...],
+    state: DedupeState,
+    *,
+    replayed: bool,
 ) -> list[tuple[Mapping[str, Any], str]]:
     """The final snapshot of each event this report changed, with a revision counter.
 
     The revision lets the sink ignore an older snapshot that arrives after a newer one (replays,
     several sink partitions). A replayed report changes nothing, so it re-emits the stored snapshot.
+    The event also keeps the highest confidence, and the first actor and target, that any of its
+    mentions gave (the corroboration core does not track these).
     """
     latest: dict[str, tuple[EventDecision, Mapping[str, Any]]] = {}
     for change in changes:
@@ -200,7 +206,18 @@ def _bump_revisions(
         if current is None:  # expired since
             continue
         if not replayed and not change.replayed:
-            current = {**current, "revision": int(current.get("revision", 0)) + 1}
+            own = [
+                mentions[c.mention_index]
+                for c in changes
+                if c.event_id == event_id and c.mention_index is not None
+            ]
+            current = {
+                **current,
+                "revision": int(current.get("revision", 0)) + 1,
+                "confidence": max([m.confidence for m in own] + [current.get("confidence") or 0.0]) or None,
+                "actor": current.get("actor") or next((m.actor for m in own if m.actor), None),
+                "target": current.get("target") or next((m.target for m in own if m.target), None),
+            }
             state.events[event_id] = current
         out.append((current, change.change))
     return out

@@ -1,0 +1,83 @@
+"""The pure pipeline: what the agents hand the sink and the subscribers, decided without Kafka."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+import schemas
+from sitrep.dedupe import DedupeState
+from sitrep.model import Report
+from sitrep.pipeline import Origin, Pipeline
+from sitrep.settings import Settings
+
+STRIKE = (
+    "A Russian drone struck a minibus in Kherson on Sunday morning, killing one man and wounding three, "
+    "the regional governor said."
+)
+SECOND = (
+    "Officials in Kherson said two people died after a drone hit a minibus on Sunday; three passengers "
+    "were taken to hospital with injuries."
+)
+
+
+@pytest.fixture(scope="module")
+def pipeline() -> Pipeline:
+    return Pipeline.from_settings(Settings())
+
+
+def _report(report_id: str, text: str, hour: int = 8) -> Report:
+    return Report(id=report_id, text=text, published_at=datetime(2025, 6, 29, hour, tzinfo=UTC))
+
+
+def test_curated_record_and_published_events_follow_their_schemas(pipeline: Pipeline) -> None:
+    outcome = pipeline.curate(
+        pipeline.prepare(_report("r1", STRIKE), Origin("reports-raw-v1", 0, 7)), DedupeState.empty()
+    )
+    schemas.validate("reports-curated-v1", outcome.record)
+    assert outcome.publications
+    for publication in outcome.publications:
+        schemas.validate("events-classified-v1", publication.message)
+    event = outcome.record["events"][0]
+    assert event["change"] == "created" and event["revision"] == 1
+    assert event["killed"] == 1 and event["injured"] == 3 and event["country"] == "UA"
+    assert event["confidence"] is not None and event["actor"] == "Russia"
+
+
+def test_prepared_message_round_trips_through_its_encoding(pipeline: Pipeline) -> None:
+    prepared = pipeline.prepare(_report("r1", STRIKE), Origin("reports-raw-v1", 2, 40, 1_751_183_000_000))
+    assert pipeline.load_prepared(pipeline.dump_prepared(prepared)) == prepared
+
+
+def test_a_second_source_updates_the_event_with_a_higher_revision_and_both_figures(
+    pipeline: Pipeline,
+) -> None:
+    state = DedupeState.empty()
+    first = pipeline.curate(pipeline.prepare(_report("r1", STRIKE), Origin("t", 0, 0)), state)
+    second = pipeline.curate(pipeline.prepare(_report("r2", SECOND, hour=11), Origin("t", 0, 1)), state)
+    [created] = first.record["events"]
+    [updated] = second.record["events"]
+    assert second.decision.kind is None, "a differently worded report is not a duplicate"
+    assert updated["id"] == created["id"] and updated["change"] == "updated"
+    assert updated["revision"] == created["revision"] + 1
+    assert updated["sources_count"] == 2
+    assert (updated["killed"], updated["killed_max"]) == (1, 2)
+
+
+def test_replaying_a_report_reproduces_its_record_without_new_revisions(pipeline: Pipeline) -> None:
+    state = DedupeState.empty()
+    prepared = pipeline.prepare(_report("r1", STRIKE), Origin("t", 0, 0))
+    first = pipeline.curate(prepared, state)
+    again = pipeline.curate(prepared, state)
+    assert again.decision.replayed
+    assert again.record == first.record
+
+
+def test_an_exact_copy_under_another_id_is_a_duplicate_and_creates_no_event(pipeline: Pipeline) -> None:
+    state = DedupeState.empty()
+    first = pipeline.curate(pipeline.prepare(_report("r1", STRIKE), Origin("t", 0, 0)), state)
+    copy = pipeline.curate(pipeline.prepare(_report("r1-copy", STRIKE.upper()), Origin("t", 0, 1)), state)
+    assert (copy.decision.kind, copy.decision.duplicate_of) == ("exact", "r1")
+    assert {e["id"] for e in copy.record["events"]} <= {e["id"] for e in first.record["events"]}
+    assert all(e["change"] == "updated" and e["sources_count"] == 1 for e in copy.record["events"])
