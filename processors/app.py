@@ -83,7 +83,12 @@ def create_app(settings: Settings) -> faust.App:
         producer_acks=-1,
         producer_max_request_size=settings.max_message_bytes + 65_536,
         consumer_max_fetch_size=max(4 * 1024 * 1024, settings.max_message_bytes * 2),
-        broker_commit_interval=1.0,
+        # Committing offsets every second stalled the whole worker: each commit overran its interval
+        # (1-7 s, "Timer commit is overlapping") while the agents got their input late and the event loop
+        # sat idle. At 20 reports/s offered, produce->row latency was p50 20.5 s / p99 28.7 s with a 1 s
+        # interval and p50 3.3 s / p99 5.9 s with 10 s (bench/bench_e2e.py, bench/README.md). A crash
+        # redelivers at most the last interval's input, which deterministic ids and upserts absorb.
+        broker_commit_interval=10.0,
         # A worker that died without leaving its group (SIGKILL, OOM, lost host) holds its partitions
         # until its session times out: Faust's default of 60 s stalled every restart after a crash by
         # a minute (tests/reliability). It cannot be much shorter: no heartbeat is sent while a
