@@ -112,6 +112,14 @@ def decode_report(raw: bytes | None, *, max_bytes: int) -> Report:
     errors = sorted(validator(RAW_SCHEMA).iter_errors(doc), key=lambda e: list(e.absolute_path))
     if errors:
         raise InvalidReport("schema_violation", _describe(errors[0]))
+    if any(ord(c) < 32 for c in doc["id"]):
+        # The schema's pattern says the same, but Python's "$" also matches before a final newline.
+        raise InvalidReport("schema_violation", "id: contains a control character")
+    for field in ("id", "text", "title", "source", "url"):
+        value = doc.get(field)
+        # JSON allows \u0000 but no SQL text column stores it: reject here, not in the store.
+        if isinstance(value, str) and "\x00" in value:
+            raise InvalidReport("schema_violation", f"{field}: contains a NUL character")
     try:
         published = _parse_time(doc.get("published_at"))
         received = _parse_time(doc.get("received_at"))

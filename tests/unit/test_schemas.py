@@ -93,6 +93,7 @@ def test_decode_report_accepts_the_examples() -> None:
         (b'{"id": "a", "text": ""}', "schema_violation"),
         (b'{"id": "a", "text": "x", "published_at": "yesterday"}', "schema_violation"),
         (b"[1, 2]", "schema_violation"),
+        (b'{"id": "a", "text": "nul \\u0000 inside"}', "schema_violation"),
     ],
 )
 def test_decode_report_names_the_reason_for_poison(raw: bytes, reason: str) -> None:
