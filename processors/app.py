@@ -1,11 +1,11 @@
-"""The Faust application: topics, tables and three thin agents over the pure core.
+"""The Faust application: topics and three thin agents over the pure core.
 
 Data flow (see DESIGN.md)::
 
     reports-raw-v1 (N partitions, key = report id)
         └─ prepare  [every worker]  decode → fingerprint + signature + classify   ─► reports-raw-v1-dlq
     reports-prepared-v1 (1 partition)
-        └─ curate   [one owner]     exact/near dedupe + corroboration (tables)    ─► events-*-v1
+        └─ curate   [one owner]     exact/near dedupe + corroboration (state)     ─► events-*-v1
     reports-curated-v1 (N partitions, key = report id)
         └─ sink     [every worker]  batched idempotent upserts, ack after commit
 
@@ -17,6 +17,10 @@ sink scale out with the raw topic's partitions. Keying by an LSH band or a place
 would also scale the decision, but a report has many bands and an incident may straddle a cell
 border, so candidates would still be missed or decided twice.
 
+The owner's state is not stored anywhere: it is the fold of the prepared log up to the offset being
+decided, rebuilt whenever the owner is not in step with the log (``sitrep.pipeline.DecisionLog``).
+Changelog-backed tables could be left half-written by a crash; a fold of the log cannot.
+
 Every agent uses ``noack_take`` and acknowledges a batch only once everything it produced is
 delivered (and, for the sink, committed to the database): Faust acknowledges a message whose
 agent raised, and ``take`` acknowledges a batch even when the loop body failed.
@@ -26,8 +30,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any, cast
 
 import faust
@@ -37,10 +42,9 @@ from faust.types import EventT
 
 import schemas
 from processors import metrics
-from sitrep.dedupe import DedupeState
 from sitrep.errors import InvalidReport, SinkUnavailable, StoreRejected
 from sitrep.model import EVENT_TYPES
-from sitrep.pipeline import Origin, Pipeline, Prepared
+from sitrep.pipeline import DecisionLog, Origin, Pipeline
 from sitrep.settings import Settings
 
 log = logging.getLogger("sitrep.worker")
@@ -63,12 +67,10 @@ def faust_broker_url(settings: Settings) -> str:
 
 def create_app(settings: Settings) -> faust.App:
     """Build (not start) the Faust app for ``settings``. No I/O happens here."""
-    store = "memory://" if settings.store == "memory" else "rocksdb://"
     app = faust.App(
         settings.app_id,
         broker=faust_broker_url(settings),
         broker_credentials=_credentials(settings),
-        store=store,
         datadir=str(settings.data_dir / "faust"),
         web_enabled=True,
         web_host=settings.web_host,
@@ -167,32 +169,6 @@ def batches(stream: faust.StreamT[Any], settings: Settings) -> AsyncIterator[Seq
     return _concrete(stream).noack_take(settings.sink_batch_size, within=settings.sink_batch_seconds)
 
 
-def declare_tables(app: faust.App) -> DedupeState:
-    """The decision owner's state as Faust tables with changelog topics (one partition each).
-
-    ``use_partitioner`` makes a table place a key by hashing it instead of by the partition of
-    the event being processed, which ``noack_take`` batches do not track.
-    """
-
-    def table(name: str) -> Any:
-        return app.Table(
-            f"dedupe-{name}",
-            partitions=1,
-            use_partitioner=True,
-            schema=faust.Schema(key_serializer="json", value_serializer="json"),
-            help=f"sitrep dedupe state: {name}",
-        )
-
-    return DedupeState(
-        reports=table("reports"),
-        fingerprints=table("fingerprints"),
-        bands=table("bands"),
-        signatures=table("signatures"),
-        events=table("events"),
-        cells=table("cells"),
-    )
-
-
 def dlq_headers(event: EventT[Any], error: InvalidReport) -> list[tuple[str, bytes]]:
     return [
         ("sitrep-dlq-reason", error.reason.encode()),
@@ -220,7 +196,7 @@ async def deliver(futures: Iterable[Awaitable[Any]]) -> None:
 def build(app: faust.App, settings: Settings, pipeline: Pipeline, writer: Any) -> Topics:
     """Declare topics, tables and agents on ``app``. ``writer(items)`` stores a batch (blocking)."""
     topics = declare_topics(app, settings)
-    tables = declare_tables(app)
+    decisions = DecisionLog(pipeline, timedelta(days=settings.state_window_days))
 
     @app.agent(topics.raw, name="prepare")
     async def prepare(stream: faust.StreamT[Any]) -> None:
@@ -255,26 +231,22 @@ def build(app: faust.App, settings: Settings, pipeline: Pipeline, writer: Any) -
     async def curate(stream: faust.StreamT[Any]) -> None:
         async for events in batches(stream, settings):
             sends = []
+            first = events[0].message
+            if not decisions.in_step(first.offset):
+                folded = await asyncio.to_thread(
+                    rebuild_decisions, settings, decisions, first.partition, first.offset
+                )
+                log.info(
+                    "decision state rebuilt from %d prepared reports before offset %d", folded, first.offset
+                )
             for event in events:
                 metrics.MESSAGES_IN.labels(event.message.topic).inc()
-                if event.message.value is None:  # a tombstone: nothing of ours, nothing to decide
+                outcome = decisions.apply(event.message.offset, event.message.value)
+                if outcome is None:  # a tombstone: nothing of ours, nothing to decide
                     continue
-                prepared: Prepared = pipeline.load_prepared(event.message.value)
-                # Faust's RocksDB store files a table write under the partition of the "current
-                # event", which noack_take does not set in the agent's own context: set it here.
-                # Restore the previous value, not None: the stream's own reader task may be parked
-                # in noack_take's buffer with its event in ``stream.current_event``, and finds None
-                # there when it resumes ("Take buffer found current_event is None": the agent dies).
-                previous = stream.current_event
-                _concrete(stream)._set_current_event(event)
-                try:
-                    outcome = pipeline.curate(prepared, tables)
-                finally:
-                    _concrete(stream)._set_current_event(previous)
+                report_id = str(outcome.record["report"]["id"])
                 sends.append(
-                    await topics.curated.send(
-                        key=prepared.report.id.encode(), value=orjson.dumps(outcome.record)
-                    )
+                    await topics.curated.send(key=report_id.encode(), value=orjson.dumps(outcome.record))
                 )
                 metrics.MESSAGES_OUT.labels(topics.curated.get_topic_name()).inc()
                 if outcome.decision.kind is not None and not outcome.decision.replayed:
@@ -371,3 +343,32 @@ async def _write_retrying(writer: Any, items: list[dict[str, Any]]) -> None:
             raise StoreRejected(f"{error.__class__.__name__}: {error}") from error
         metrics.SINK_BATCH_SIZE.observe(len(items))
         return
+
+
+def rebuild_decisions(settings: Settings, decisions: DecisionLog, partition: int, until: int) -> int:
+    """Fold the prepared log from its start up to ``until`` into ``decisions`` (blocking; run in a thread)."""
+    from kafka import KafkaConsumer, TopicPartition
+
+    from sitrep.topics import client_config
+
+    tp = TopicPartition(settings.topic_prepared, partition)
+    consumer = KafkaConsumer(
+        group_id=None,
+        enable_auto_commit=False,
+        max_partition_fetch_bytes=max(1_048_576, settings.max_message_bytes * 4),
+        **client_config(settings),
+    )
+    try:
+        consumer.assign([tp])
+        consumer.seek_to_beginning(tp)
+
+        def records() -> Iterator[tuple[int, bytes | None]]:
+            while consumer.position(tp) < until:
+                for batch in consumer.poll(timeout_ms=500).values():
+                    for record in batch:
+                        if record.offset < until:
+                            yield record.offset, record.value
+
+        return decisions.rebuild(records(), until)
+    finally:
+        consumer.close()

@@ -43,7 +43,6 @@ class Settings(BaseSettings):
     # --- Worker ------------------------------------------------------------------------------------
     app_id: str = "sitrep"
     data_dir: Path = Path("var")
-    store: Literal["memory", "rocksdb"] = "rocksdb"
     web_port: int = 6066
     web_host: str = "127.0.0.1"
     sink_batch_size: int = Field(default=500, ge=1)

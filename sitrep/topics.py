@@ -47,6 +47,10 @@ def topic_configs(settings: Settings, name: str) -> dict[str, str]:
     configs = {"max.message.bytes": str(settings.max_message_bytes + 65_536)}
     if name in (settings.topic_raw, settings.topic_dlq):
         configs["retention.ms"] = "-1"
+    elif name == settings.topic_prepared:
+        # The decision owner rebuilds its state from this log (sitrep.pipeline.DecisionLog): keep what
+        # the dedupe window needs, a day more for safety.
+        configs["retention.ms"] = str(int((settings.state_window_days + 1) * 86_400_000))
     return configs
 
 

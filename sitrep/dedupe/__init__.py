@@ -2,10 +2,11 @@
 
 Shape of the pipeline around it: every worker runs stage A on its share of ``reports-raw-v1`` (decode,
 ``normalise``/``fingerprint``, MinHash ``signature``, classify: stateless and parallel), then forwards a small
-message to the repartition topic ``reports-dedupe-v1``, which has ONE partition. Stage B, the one owner of
-that partition, holds the tables (``DedupeState``, Faust tables backed by changelog topics) and makes the
-stateful decisions with ``decide_report`` (exact / near duplicate / new) and ``corroborate`` (created /
-updated / merged canonical events), and periodically ``expire``.
+message to the repartition topic ``reports-prepared-v1``, which has ONE partition. Stage B, the one owner of
+that partition, holds the tables (``DedupeState``, in memory: a pure fold of that topic, rebuilt from it after
+any crash, see ``sitrep.pipeline.DecisionLog``) and makes the stateful decisions with ``decide_report``
+(exact / near duplicate / new) and ``corroborate`` (created / updated / merged canonical events), and
+periodically ``expire``.
 
 Why one owner: the decision step is cheap (well over 10,000 reports/s on one core, see
 ``bench/bench_dedupe.py``) and news volumes are far below that, so a single owner gives exact, race-free

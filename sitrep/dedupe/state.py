@@ -1,9 +1,10 @@
 """The state the single decision owner keeps, as plain mutable mappings.
 
 Every table is a ``MutableMapping[str, Any]`` whose values are JSON-serialisable plain dicts, lists, strings
-and numbers, because in the worker they are Faust tables backed by changelog topics (tests pass dicts).
+and numbers, so that they survive JSON round trips (the worker keeps plain dicts, rebuilt from its input
+log: see ``sitrep.pipeline.DecisionLog``).
 The core never mutates a stored value in place: it always assigns a fresh value (``table[key] = new``),
-because a Faust table only records a change in its changelog on assignment.
+because a changelog-backed mapping (such as a Faust table) only records a change on assignment.
 
 Tables and values (times are POSIX seconds, event time):
 
@@ -27,7 +28,7 @@ Table = MutableMapping[str, Any]
 
 @dataclass(frozen=True, slots=True)
 class DedupeState:
-    """The six tables; the worker builds it from Faust tables, tests from ``DedupeState.empty()``."""
+    """The six tables; ``DedupeState.empty()`` gives fresh in-memory state."""
 
     reports: Table
     fingerprints: Table

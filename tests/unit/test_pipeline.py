@@ -81,3 +81,44 @@ def test_an_exact_copy_under_another_id_is_a_duplicate_and_creates_no_event(pipe
     assert (copy.decision.kind, copy.decision.duplicate_of) == ("exact", "r1")
     assert {e["id"] for e in copy.record["events"]} <= {e["id"] for e in first.record["events"]}
     assert all(e["change"] == "updated" and e["sources_count"] == 1 for e in copy.record["events"])
+
+
+def _log(pipeline: Pipeline, texts: list[str]) -> list[tuple[int, bytes]]:
+    return [
+        (i, pipeline.dump_prepared(pipeline.prepare(_report(f"r{i}", t, hour=8 + i), Origin("t", 0, i))))
+        for i, t in enumerate(texts)
+    ]
+
+
+def test_decision_state_rebuilt_from_the_log_decides_exactly_as_the_uninterrupted_run(
+    pipeline: Pipeline,
+) -> None:
+    from datetime import timedelta
+
+    from sitrep.pipeline import DecisionLog
+
+    texts = [STRIKE, SECOND, STRIKE.upper(), "Air defence shot down 12 drones over Odesa region overnight."]
+    log = _log(pipeline, texts)
+    steady = DecisionLog(pipeline, timedelta(days=7))
+    expected = [steady.apply(offset, value) for offset, value in log]
+
+    # A crash after offset 1: the next owner folds the log before offset 2, then decides the rest,
+    # including offset 1 redelivered (its outputs were never acknowledged).
+    restarted = DecisionLog(pipeline, timedelta(days=7))
+    assert not restarted.in_step(1)
+    assert restarted.rebuild(iter(log[:1]), until=1) == 1
+    assert restarted.in_step(1)
+    again = [restarted.apply(offset, value) for offset, value in log[1:]]
+
+    assert [o.record if o else None for o in again] == [o.record if o else None for o in expected[1:]]
+    assert restarted.state == steady.state
+
+
+def test_a_tombstone_in_the_log_advances_the_offset_and_decides_nothing(pipeline: Pipeline) -> None:
+    from datetime import timedelta
+
+    from sitrep.pipeline import DecisionLog
+
+    decisions = DecisionLog(pipeline, timedelta(days=7))
+    assert decisions.apply(0, None) is None
+    assert decisions.in_step(1) and decisions.state.reports == {}
