@@ -25,7 +25,8 @@ Phases, in one run and on one raw topic:
    period plus the query. Percentiles are nearest-rank over *all* sent reports; reports not stored
    within 60 s of the last send count as slower than any stored one (shown as ``> 60 s``).
 3. **soak** -- ``--soak`` more reports are produced while the worker runs and drained; the worker's RSS
-   (with children; psutil) is sampled at the start, middle (half the rows stored) and end of the drain.
+   (with children; psutil when installed, else /proc) is sampled at the start, middle (half the rows
+   stored) and end of the drain.
 
 Prints a table and writes the figures as JSON (``--json PATH``; ``bench/run_all.py`` passes
 ``bench/results/bench_e2e.json``). Goals (issue 5): >= 5,000 reports/s, >= 0.5x the bare consumer,
@@ -60,7 +61,6 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import orjson  # noqa: E402
-import psutil  # noqa: E402
 from sqlalchemy import Engine, bindparam, func, select  # noqa: E402
 
 # --- deterministic ~1 KB reports ------------------------------------------------------------------------
@@ -286,13 +286,23 @@ class Worker:
         raise SystemExit(f"worker not ready within {timeout}s:\n{self.tail()}")
 
     def rss(self) -> int:
+        """Resident set size of the worker and its children, in bytes."""
         assert self.proc is not None
+        try:
+            import psutil
+        except ImportError:
+            return _proc_rss(self.proc.pid)
         proc = psutil.Process(self.proc.pid)
         return int(proc.memory_info().rss + sum(c.memory_info().rss for c in proc.children(recursive=True)))
 
     def cpu_seconds(self) -> float:
         """User + system CPU time of the worker so far: robust to other load, unlike wall time."""
         assert self.proc is not None
+        try:
+            import psutil
+        except ImportError:
+            fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rpartition(")")[2].split()
+            return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
         times = psutil.Process(self.proc.pid).cpu_times()
         return float(times.user + times.system)
 
@@ -312,6 +322,18 @@ class Worker:
         if not self.log_path.exists():
             return ""
         return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
+
+
+def _proc_rss(pid: int) -> int:
+    """VmRSS of ``pid`` and its descendants from /proc (Linux), for machines without psutil."""
+    total = 0
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            total += int(line.split()[1]) * 1024
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        children = (task / "children").read_text().split() if (task / "children").exists() else []
+        total += sum(_proc_rss(int(child)) for child in children)
+    return total
 
 
 def wait_for_rows(
