@@ -588,7 +588,7 @@ def main() -> int:
         action="append",
         default=[],
         metavar="NAME=VALUE",
-        help="extra environment for the worker, e.g. SITREP_STORE=memory (repeatable; for A/B runs)",
+        help="extra environment for the worker, e.g. SITREP_SINK_BATCH_SIZE=1000 (repeatable; for A/B runs)",
     )
     ap.add_argument("--keep-log", type=Path, default=None, help="copy the worker's log here")
     args = ap.parse_args()
