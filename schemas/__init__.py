@@ -29,7 +29,7 @@ SCHEMA_VERSION = 1
 TOPIC_SCHEMAS = {
     "reports-raw-v1": "reports-raw-v1",
     "reports-raw-v1-dlq": "reports-raw-v1-dlq",
-    "reports-prepared-v1": None,  # internal, one consumer: sitrep.pipeline dumps and loads it
+    "reports-prepared-v1": "reports-prepared-v1",
     "reports-curated-v1": "reports-curated-v1",
     "reports-curated-v1-dlq": "reports-raw-v1-dlq",
     "events-classified-v1": "events-classified-v1",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import orjson
 import pytest
 
 import schemas
@@ -47,7 +48,9 @@ def test_curated_record_and_published_events_follow_their_schemas(pipeline: Pipe
 
 def test_prepared_message_round_trips_through_its_encoding(pipeline: Pipeline) -> None:
     prepared = pipeline.prepare(_report("r1", STRIKE), Origin("reports-raw-v1", 2, 40, 1_751_183_000_000))
-    assert pipeline.load_prepared(pipeline.dump_prepared(prepared)) == prepared
+    encoded = pipeline.dump_prepared(prepared)
+    schemas.validate("reports-prepared-v1", orjson.loads(encoded))
+    assert pipeline.load_prepared(encoded) == prepared
 
 
 def test_a_second_source_updates_the_event_with_a_higher_revision_and_both_figures(

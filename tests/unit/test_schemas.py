@@ -35,9 +35,14 @@ def test_every_example_validates_against_its_schema(name: str, file: str, doc: o
 
 def test_every_topic_sitrep_reads_or_writes_has_a_schema() -> None:
     s = Settings()
-    topics = [s.topic_raw, s.topic_dlq, s.topic_classified] + [
-        s.topic_for_type(t) for t in ("strike", "casualty", "aircraft_loss", "airspace_response")
-    ]
+    topics = [
+        s.topic_raw,
+        s.topic_dlq,
+        s.topic_prepared,
+        s.topic_curated,
+        s.topic_curated_dlq,
+        s.topic_classified,
+    ] + [s.topic_for_type(t) for t in ("strike", "casualty", "aircraft_loss", "airspace_response")]
     for topic in topics:
         assert schemas.TOPIC_SCHEMAS[topic] in schemas.schema_names()
 
