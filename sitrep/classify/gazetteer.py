@@ -80,8 +80,11 @@ _NON_WORD = re.compile("[\\s\\-\u2010\u2013]+")
 
 def fold(name: str) -> str:
     """The lookup key for a name: lower case, no diacritics or apostrophes, hyphens as spaces."""
-    decomposed = unicodedata.normalize("NFKD", name)
-    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    if name.isascii():  # most of the ~670k names folded at start-up: NFKD is the identity there
+        stripped = name
+    else:
+        decomposed = unicodedata.normalize("NFKD", name)
+        stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
     return _NON_WORD.sub(" ", _APOSTROPHES.sub("", stripped.casefold())).strip()
 
 
