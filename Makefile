@@ -24,6 +24,9 @@ demo: install
 	$(BIN)/sitrep demo --once
 
 ## The whole suite: unit + integration on a real Kafka broker and a real PostgreSQL started by the tests.
+## Two pytest workers (most integration tests wait on brokers and workers more than they compute); each
+## starts its own broker and PostgreSQL. PYTEST_ARGS="-n 0" runs everything in one process.
+PYTEST_ARGS ?= -n 2 --dist loadfile
 test: install
 	@rc=0; $(BIN)/python -m pytest -q $(PYTEST_ARGS) || rc=$$?; \
 	if [ $$rc = 5 ]; then echo "pytest collected no tests: that is a failure" >&2; exit 1; fi; exit $$rc

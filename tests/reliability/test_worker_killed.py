@@ -82,13 +82,13 @@ def run_with_kills(
     assert_exactly(want, stored)
 
 
-def test_worker_sigkilled_three_times_during_3000_reports_loses_and_duplicates_nothing(
+def test_worker_sigkilled_three_times_during_2000_reports_loses_and_duplicates_nothing(
     pg_url: str,
     pipeline_env: Callable[..., dict[str, str]],
     start_worker: Callable[..., WorkerProcess],
     tmp_path: Path,
 ) -> None:
-    run_with_kills(3000, 3, 11, pg_url, pipeline_env, start_worker, tmp_path)
+    run_with_kills(2000, 3, 11, pg_url, pipeline_env, start_worker, tmp_path)
 
 
 @pytest.mark.slow
