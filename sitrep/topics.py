@@ -16,7 +16,6 @@ from sitrep.settings import Settings
 log = logging.getLogger("sitrep.topics")
 
 
-
 def client_config(settings: Settings) -> dict[str, Any]:
     """Connection and security keyword arguments shared by every kafka-python client."""
     from ingest.producer import kafka_config

@@ -45,18 +45,20 @@ def run_with_kills(
     env = pipeline_env(pg_url)
     assert sitrep(["migrate"], env).returncode == 0
     pending = expected_soon(n)
-    # Each kill comes a seeded random time after the (re)started worker is ready, so it lands at an
+    # Each kill waits until a seeded random share of the reports is stored, then a seeded random
+    # fraction of a second more, so it lands mid-run (whatever the worker's speed) and at an
     # unpredictable point of the prepare / curate / sink cycle (and of Faust's offset commits).
-    # Longer runs spread their kills further apart, so the soak's kills are spread over the whole run too.
-    scale = max(1.0, n / 3000)
-    delays = [rng.uniform(4.0, 12.0) * scale for _ in range(kills)]
+    targets = sorted(int(rng.uniform(0.05, 0.8) * n) for _ in range(kills))
     with timed(f"worker SIGKILLed {kills}x during {n} reports") as marks:
         worker = start_worker(env)
         # The producer runs alongside, as in production: kills land while reports are still arriving.
         producer = start_ingest(env, write_jsonl(tmp_path / "reports.jsonl", reports(n)))
         at_kill = []
-        for i, delay in enumerate(delays):
-            time.sleep(delay)
+        for i, target in enumerate(targets):
+            wait_for_count(
+                pg_url, target, timeout=600, alive=lambda w=worker: w.alive, describe=worker.log_tail
+            )
+            time.sleep(rng.uniform(0.0, 1.0))
             assert worker.alive, worker.log_tail()
             before = count_reports(pg_url)
             at_kill.append(before)
@@ -82,13 +84,13 @@ def run_with_kills(
     assert_exactly(want, stored)
 
 
-def test_worker_sigkilled_three_times_during_2000_reports_loses_and_duplicates_nothing(
+def test_worker_sigkilled_three_times_during_3000_reports_loses_and_duplicates_nothing(
     pg_url: str,
     pipeline_env: Callable[..., dict[str, str]],
     start_worker: Callable[..., WorkerProcess],
     tmp_path: Path,
 ) -> None:
-    run_with_kills(2000, 3, 11, pg_url, pipeline_env, start_worker, tmp_path)
+    run_with_kills(3000, 3, 11, pg_url, pipeline_env, start_worker, tmp_path)
 
 
 @pytest.mark.slow
