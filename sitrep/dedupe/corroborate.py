@@ -141,10 +141,13 @@ def _anchor(occurred_on: date | None, report_time: datetime) -> float:
 
 def _types_compatible(a: Iterable[str], b: Iterable[str]) -> bool:
     sa, sb = set(a), set(b)
-    if sa & sb:
-        return True
-    bridge = {"strike", "aircraft_loss"}
-    return ("casualty" in sa and bool(sb & bridge)) or ("casualty" in sb and bool(sa & bridge))
+    ka, kb = sa - {"casualty"}, sb - {"casualty"}
+    if ka and kb:
+        # Both say what happened besides the toll: a strike and an aircraft loss (each with its dead) are
+        # two incidents, however coarse their common place ("Ukraine").
+        return bool(ka & kb)
+    # A bare toll joins the strike or loss that caused it, or another bare toll.
+    return bool(sa & sb) or bool((ka | kb) & {"strike", "aircraft_loss"})
 
 
 def _places_compatible(

@@ -344,3 +344,20 @@ def test_any_stream_replays_to_the_same_decisions_and_events(
     assert json.dumps(dict(fresh.events), sort_keys=True) == events
     live = [e for e in fresh.events.values() if not e["merged_into"]]
     assert sorted(r for e in live for r in e["reports"]) == sorted(f"r{i}" for i in range(len(stream)))
+
+
+def test_a_nationwide_strike_and_an_aircraft_loss_with_its_pilot_killed_stay_two_events() -> None:
+    state = DedupeState.empty()
+    report(state, "r1", [mention(("strike",), UKRAINE)])
+    [d] = report(
+        state, "r2", [mention(("aircraft_loss", "casualty"), UKRAINE, killed=1, aircraft="F-16")], hours=2
+    )
+    assert d.change == "created"
+    assert len(live_events(state)) == 2
+
+
+def test_a_bare_toll_still_joins_the_strike_that_caused_it() -> None:
+    state = DedupeState.empty()
+    [created] = report(state, "r1", [mention(("strike",), KHARKIV)])
+    [joined] = report(state, "r2", [mention(("casualty",), KHARKIV, killed=3)], hours=1)
+    assert (joined.event_id, joined.change) == (created.event_id, "updated")
