@@ -107,9 +107,15 @@ def dedupe(
 
 
 def main() -> None:
+    from sitrep.errors import SitrepError
+
     _register_broker()
     _register_late_commands()
-    app()
+    try:
+        app()
+    except SitrepError as error:  # a named, explained failure: the message, not a traceback
+        typer.secho(f"sitrep: {error}", err=True, fg=typer.colors.RED)
+        sys.exit(1)
 
 
 def _register_late_commands() -> None:

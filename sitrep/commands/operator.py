@@ -126,8 +126,14 @@ def local_stack(settings: Settings) -> Iterator[Stack]:
     log_path = settings.data_dir / "worker.log"
     env = {**os.environ, "SITREP_KAFKA_BOOTSTRAP_SERVERS": bootstrap}
     with log_path.open("ab") as log:
+        # Its own session: a Ctrl-C in the terminal reaches this command only, which then stops the
+        # worker (SIGTERM) and the broker in order, instead of racing them.
         worker = subprocess.Popen(
-            [sys.executable, "-m", "sitrep.cli", "worker"], stdout=log, stderr=subprocess.STDOUT, env=env
+            [sys.executable, "-m", "sitrep.cli", "worker"],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            env=env,
+            start_new_session=True,
         )
     stack = Stack(settings, worker, log_path)
     try:
