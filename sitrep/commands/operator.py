@@ -57,6 +57,7 @@ def demo(
     """
     settings = Settings()
     paths = [SAMPLES, *(files or [])]
+    _stop_on_signals()
     with local_stack(settings) as stack:
         expected = _report_ids(paths)
         from sitrep.commands.ingest import run_ingest
@@ -83,6 +84,17 @@ def demo(
                     stack.check_worker()
                     shown = _show_events(stack, shown)
     raise typer.Exit(0)
+
+
+def _stop_on_signals() -> None:
+    """Ctrl-C and SIGTERM both end the demo through its clean-up (worker, then broker): a shell may
+    start it with SIGINT ignored (a background job), and a supervisor stops it with SIGTERM."""
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGINT, interrupt)
+    signal.signal(signal.SIGTERM, interrupt)
 
 
 class Stack:
