@@ -135,6 +135,11 @@ def local_stack(settings: Settings) -> Iterator[Stack]:
     upgrade(url)
     console.print("[green]store[/] migrated")
     settings.data_dir.mkdir(parents=True, exist_ok=True)
+    if not _port_free(settings.web_host, settings.web_port):
+        raise SitrepError(
+            f"port {settings.web_port} on {settings.web_host} is taken (another sitrep worker?): "
+            "stop it or set SITREP_WEB_PORT"
+        )
     log_path = settings.data_dir / "worker.log"
     env = {**os.environ, "SITREP_KAFKA_BOOTSTRAP_SERVERS": bootstrap}
     with log_path.open("ab") as log:
@@ -159,6 +164,17 @@ def local_stack(settings: Settings) -> Iterator[Stack]:
         if started_broker:
             broker.stop_broker(settings.broker_home)
             console.print("[green]broker[/] stopped")
+
+
+def _port_free(host: str, port: int) -> bool:
+    import socket
+
+    with socket.socket() as sock:
+        try:
+            sock.bind((host, port))
+        except OSError:
+            return False
+    return True
 
 
 def _reachable(bootstrap: str) -> bool:
