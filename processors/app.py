@@ -237,7 +237,10 @@ def build(app: faust.App, settings: Settings, pipeline: Pipeline, writer: Any) -
                     rebuild_decisions, settings, decisions, first.partition, first.offset
                 )
                 log.info(
-                    "decision state rebuilt from %d prepared reports before offset %d", folded, first.offset
+                    "decision state rebuilt from %d prepared reports before offset %d (%d re-sends)",
+                    folded,
+                    first.offset,
+                    decisions.resent,
                 )
             for event in events:
                 metrics.MESSAGES_IN.labels(event.message.topic).inc()

@@ -187,14 +187,23 @@ class Pipeline:
 class DecisionLog:
     """The decision owner's state as a pure fold over the ``reports-prepared-v1`` log.
 
-    Invariant: after deciding offset N the state equals folding ``curate`` over the log up to N,
+    Invariant: after deciding offset N the state equals folding ``decide`` over the log up to N,
     whatever crashed in between. The state lives in memory and is rebuilt from the log whenever
     the next offset to decide is not the one the state reflects: at start-up, after a rebalance,
     after a redelivery. The log is the changelog (event sourcing). Faust tables were not enough: one
     report's decision is a dozen writes to six changelog partitions, which a SIGKILL can cut in the
-    middle, leaving a state that no sequence of reports produces (tests/reliability). Every
-    ``EXPIRE_EVERY`` offsets, state older than the window (in event time) is dropped: at fixed
-    offsets, so a rebuild expires exactly as the live run did.
+    middle, leaving a state that no sequence of reports produces (tests/reliability).
+
+    The fold is a function of the *raw* input, not of how often it was prepared. A crashed or
+    rebalanced ``prepare`` agent reads its uncommitted raw offsets again and appends them to the
+    log a second time (at-least-once), and so does a rewind of the worker's group. Such a re-send
+    (its raw origin at or below the highest one already decided for that raw partition) changes no
+    state and does not count towards expiry: while its report is still in the window it gets its
+    recorded decision back (so the sink rewrites the same rows); once the report has expired it is
+    skipped, because its rows were stored when it was first decided and deciding it afresh against
+    the state of a week later would file it under other events (a full re-send after an expiry did
+    exactly that in CI). Every ``EXPIRE_EVERY`` fresh decisions, state older than the window (in
+    event time) is dropped: at fixed points of the raw input, so every fold expires alike.
     """
 
     EXPIRE_EVERY = 1000
@@ -204,6 +213,9 @@ class DecisionLog:
         self.window = window
         self.state = DedupeState.empty()
         self.next_offset: int | None = None
+        self.high: dict[tuple[str, int], int] = {}  # raw (topic, partition) -> highest offset decided
+        self.decided = 0  # fresh decisions so far: the expiry clock
+        self.resent = 0  # re-sends seen (replayed or skipped), for the operator's log
 
     def in_step(self, offset: int) -> bool:
         """Whether the state reflects exactly the log before ``offset``."""
@@ -212,6 +224,8 @@ class DecisionLog:
     def rebuild(self, records: Iterable[tuple[int, bytes | None]], until: int) -> int:
         """Fold ``records`` (the log from its start, in offset order, up to ``until``) into fresh state."""
         self.state = DedupeState.empty()
+        self.high = {}
+        self.decided = self.resent = 0
         folded = 0
         for offset, value in records:
             self.apply(offset, value)
@@ -220,14 +234,26 @@ class DecisionLog:
         return folded
 
     def apply(self, offset: int, value: bytes | None) -> Outcome | None:
-        """Decide the message at ``offset``; ``None`` for a tombstone (nothing to decide)."""
+        """Decide the message at ``offset``; ``None`` for a tombstone or an expired re-send."""
         self.next_offset = offset + 1
         if value is None:
             return None
-        prepared = self.pipeline.load_prepared(value)
+        return self.decide(self.pipeline.load_prepared(value))
+
+    def decide(self, prepared: Prepared) -> Outcome | None:
+        """One step of the fold: the outcome to store and publish, or ``None`` when there is none."""
+        origin = prepared.origin
+        source = (origin.topic, origin.partition)
+        if origin.offset <= self.high.get(source, -1):
+            self.resent += 1
+            if prepared.report.id not in self.state.reports:
+                return None
+            return self.pipeline.curate(prepared, self.state)  # replayed: state unchanged
+        self.high[source] = origin.offset
         outcome = self.pipeline.curate(prepared, self.state)
-        if offset % self.EXPIRE_EVERY == self.EXPIRE_EVERY - 1:
-            expire(self.state, report_time(prepared.report, prepared.origin), self.window)
+        self.decided += 1
+        if self.decided % self.EXPIRE_EVERY == 0:
+            expire(self.state, report_time(prepared.report, origin), self.window)
         return outcome
 
 

@@ -20,14 +20,13 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
 import schemas
 from sinks.writer import EVENT_COLUMNS, rows_for_batch, write_batch
-from sitrep.dedupe import DedupeState
 from sitrep.errors import InvalidReport, SinkUnavailable, SitrepError
-from sitrep.pipeline import Origin, Outcome, Pipeline, event_message
+from sitrep.pipeline import DecisionLog, Origin, Outcome, Pipeline, event_message
 from sitrep.settings import Settings
 
 Mode = Literal["rebuild", "recurate"]
@@ -164,15 +163,18 @@ class Tally:
 
 
 class Replay:
-    """Runs raw messages through prepare + curate against its own, fresh in-memory state.
+    """Runs raw messages through prepare and the worker's decision fold, on its own fresh state.
 
     Every message of the plan goes through the state in order, so decisions inside a partial range are the
     ones a full replay would make; only messages at or after their partition's ``start`` yield an outcome.
+    The fold is the worker's own (``DecisionLog.decide``, expiry included), so a rebuild decides as it did.
     """
 
-    def __init__(self, pipeline: Pipeline, plan: ReplayPlan, *, max_bytes: int) -> None:
+    def __init__(
+        self, pipeline: Pipeline, plan: ReplayPlan, *, max_bytes: int, window: timedelta = timedelta(days=7)
+    ) -> None:
         self.pipeline = pipeline
-        self.state = DedupeState.empty()
+        self.decisions = DecisionLog(pipeline, window)
         self.starts = {p.partition: p.start for p in plan.partitions}
         self.max_bytes = max_bytes
         self.tally = Tally()
@@ -189,7 +191,9 @@ class Replay:
             self.tally.poison += 1
             return None
         origin = Origin(message.topic, message.partition, message.offset, message.timestamp_ms)
-        outcome = self.pipeline.curate(self.pipeline.prepare(report, origin), self.state)
+        outcome = self.decisions.decide(self.pipeline.prepare(report, origin))
+        if outcome is None:  # the same raw offset twice in the plan: nothing new to write
+            return None
         if message.offset < self.starts[message.partition]:
             self.tally.warmed += 1
             return None
@@ -496,7 +500,12 @@ def run_replay(
     it goes and each changed event once at the end, above its stored revision (see :func:`event_updates`),
     then publishes those changes unless ``options.publish`` is false.
     """
-    replay = Replay(pipeline, plan, max_bytes=settings.max_message_bytes)
+    replay = Replay(
+        pipeline,
+        plan,
+        max_bytes=settings.max_message_bytes,
+        window=timedelta(days=settings.state_window_days),
+    )
     final = FinalEvents()
     pending: list[dict[str, Any]] = []
 

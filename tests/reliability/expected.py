@@ -1,10 +1,11 @@
 """What the store must hold after a run: the pure pipeline computed in-process, and the store read back.
 
-``expected_rows`` feeds the same reports, in the same (topic) order, through ``sitrep.pipeline.Pipeline``
-with ``DedupeState.empty()`` and keeps, per table, what the sink would end up with: every report once,
-every mention once, and each canonical event at its highest revision. ``stored_rows`` reads the same
-projection back from a database. Comparing the two is the whole assertion of a fault test: equal means
-nothing was lost and nothing was stored twice or decided differently.
+``expected_rows`` feeds the same reports, in the same (topic) order, through the worker's own decision
+fold (``sitrep.pipeline.DecisionLog``, expiry included) on fresh state, once each, and keeps, per table,
+what the sink would end up with: every report once, every mention once, and each canonical event at its
+highest revision. ``stored_rows`` reads the same projection back from a database. Comparing the two is
+the whole assertion of a fault test: equal means nothing was lost and nothing was stored twice or
+decided differently.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, select
@@ -21,8 +22,7 @@ from sqlalchemy import func, select
 import schemas
 from sinks.models import Event, EventMention, Report
 from sinks.store import make_engine
-from sitrep.dedupe import DedupeState
-from sitrep.pipeline import Origin, Pipeline
+from sitrep.pipeline import DecisionLog, Origin, Pipeline
 from sitrep.settings import Settings
 
 ReportKey = tuple[str | None, str | None]  # (duplicate_of, duplicate_kind)
@@ -61,15 +61,17 @@ def _event_key(row: Mapping[str, Any]) -> EventKey:
 
 def expected_rows(reports: Iterable[Mapping[str, Any]], settings: Settings | None = None) -> Rows:
     """Run the pure pipeline over ``reports`` (raw JSON dicts, topic order) and project its final rows."""
-    pipeline = Pipeline.from_settings(settings or Settings())
-    state = DedupeState.empty()
+    settings = settings or Settings()
+    pipeline = Pipeline.from_settings(settings)
+    decisions = DecisionLog(pipeline, timedelta(days=settings.state_window_days))
     report_rows: dict[str, ReportKey] = {}
     mentions: set[MentionKey] = set()
     events: dict[str, EventKey] = {}
     revisions: dict[str, int] = {}
     for offset, raw in enumerate(reports):
         report = schemas.decode_report(_encode(raw), max_bytes=1 << 20)
-        outcome = pipeline.curate(pipeline.prepare(report, Origin("raw", 0, offset)), state)
+        outcome = decisions.decide(pipeline.prepare(report, Origin("raw", 0, offset)))
+        assert outcome is not None  # each raw offset once: every report is decided
         record = outcome.record
         r = record["report"]
         report_rows[r["id"]] = (r["duplicate_of"], r["duplicate_kind"])

@@ -125,3 +125,46 @@ def test_a_tombstone_in_the_log_advances_the_offset_and_decides_nothing(pipeline
     decisions = DecisionLog(pipeline, timedelta(days=7))
     assert decisions.apply(0, None) is None
     assert decisions.in_step(1) and decisions.state.reports == {}
+
+
+def test_a_re_sent_stretch_of_the_raw_log_decides_nothing_anew_even_after_an_expiry(
+    pipeline: Pipeline,
+) -> None:
+    """A restarted prepare agent appends its uncommitted raw offsets to the log again. In CI a full
+    re-send arrived after the owner had expired the first week: deciding the expired reports afresh
+    filed them under events created after them. The fold must end as if the re-send never happened."""
+    from datetime import timedelta
+
+    from sitrep.pipeline import DecisionLog
+
+    places = ["Kherson", "Odesa", "Sumy", "Kharkiv", "Dnipro", "Mykolaiv"]
+    log = [
+        pipeline.dump_prepared(
+            pipeline.prepare(
+                Report(
+                    id=f"r{i}",
+                    text=f"A Russian drone struck a minibus in {place}, killing {i + 1} people.",
+                    published_at=datetime(2025, 6, 20 + i, 9, tzinfo=UTC),
+                ),
+                Origin("reports-raw-v1", 0, i),
+            )
+        )
+        for i, place in enumerate(places)
+    ]
+
+    def fold(values: list[bytes]) -> tuple[DecisionLog, list[dict[str, object] | None]]:
+        decisions = DecisionLog(pipeline, timedelta(days=1))
+        decisions.EXPIRE_EVERY = 2  # type: ignore[misc]
+        outcomes = [decisions.apply(offset, value) for offset, value in enumerate(values)]
+        return decisions, [o.record if o else None for o in outcomes]
+
+    straight, first = fold(log)
+    resent, records = fold(log + log)
+
+    assert resent.state == straight.state
+    assert (resent.high, resent.decided, resent.resent) == (straight.high, 6, 6)
+    assert records[:6] == first
+    # Days 20-23 expired at the sixth decision (window 1 day before the 25th): skipped, not re-decided.
+    assert records[6:10] == [None] * 4
+    # Days 24-25 are still in the window: their recorded decisions come back unchanged for the sink.
+    assert records[10:] == first[4:]
