@@ -7,6 +7,7 @@ accuracy is judged); ``run_eval`` scores the classifier against labelled JSON li
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -215,19 +216,62 @@ def _fmt(x: float | None) -> str:
     return "—" if x is None else f"{x:.3f}"
 
 
-def run_eval(gold_files: list[Path], out: TextIO | IO[str], classifier: Classifier | None = None) -> int:
-    """Score the classifier on labelled JSONL files and print a table per file and overall. Returns 0."""
+class GoldUnreadable(Exception):
+    """A gold file that cannot be read or parsed; the message is one line for the user."""
+
+
+def _read_gold(path: Path, stdin: TextIO | IO[str]) -> tuple[str, list[dict[str, Any]]]:
+    """The labelled items of one gold file (``-`` is standard input), named for the table title."""
+    if str(path) == "-":
+        name, text = "stdin", stdin.read()
+    else:
+        try:
+            name, text = path.name, path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            raise GoldUnreadable(f"gold file not found: {path}") from None
+        except (OSError, UnicodeDecodeError) as exc:
+            raise GoldUnreadable(f"cannot read gold file {path}: {exc}") from None
+    items: list[dict[str, Any]] = []
+    for n, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            obj = orjson.loads(line)
+        except orjson.JSONDecodeError as exc:
+            raise GoldUnreadable(f"{name}:{n}: invalid JSON: {exc}") from None
+        if not isinstance(obj, dict):
+            raise GoldUnreadable(f"{name}:{n}: a gold line must be a JSON object")
+        items.append(obj)
+    return name, items
+
+
+def run_eval(
+    gold_files: list[Path],
+    out: TextIO | IO[str],
+    classifier: Classifier | None = None,
+    stdin: TextIO | IO[str] | None = None,
+    err: TextIO | IO[str] | None = None,
+) -> int:
+    """Score the classifier on labelled JSONL files and print a table per file and overall.
+
+    A path of ``-`` reads standard input. Returns 0, or 2 after a one-line message on ``err`` (stderr)
+    when a gold file is missing, unreadable or not JSON lines.
+    """
     from rich.console import Console
     from rich.table import Table
 
-    clf = classifier or load_classifier()
-    console = Console(file=out, width=110, force_terminal=False, color_system=None)
     all_items: list[dict[str, Any]] = []
     sections: list[tuple[str, list[dict[str, Any]]]] = []
-    for path in gold_files:
-        items = [orjson.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-        sections.append((path.name, items))
-        all_items.extend(items)
+    try:
+        for path in gold_files:
+            name, items = _read_gold(path, stdin if stdin is not None else sys.stdin)
+            sections.append((name, items))
+            all_items.extend(items)
+    except GoldUnreadable as exc:
+        print(f"sitrep eval: {exc}", file=err if err is not None else sys.stderr)
+        return 2
+    clf = classifier or load_classifier()
+    console = Console(file=out, width=110, force_terminal=False, color_system=None)
     if len(sections) > 1:
         sections.append(("all", all_items))
     for name, items in sections:

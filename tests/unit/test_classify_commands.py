@@ -75,3 +75,26 @@ def test_run_eval_prints_scores_for_a_labelled_file(tmp_path: Path) -> None:
     ):
         assert row in table
     assert "1.000" in table
+
+
+def test_run_eval_reads_gold_from_stdin_when_the_path_is_a_dash() -> None:
+    line = orjson.dumps({"id": 1, "text": "A Ka-52 helicopter was shot down.", "labels": ["aircraft_loss"]})
+    out = io.StringIO()
+    assert run_eval([Path("-")], out, stdin=io.StringIO(line.decode() + "\n")) == 0
+    assert "stdin: 1 items" in out.getvalue()
+
+
+def test_run_eval_on_a_missing_gold_file_is_a_one_line_error_and_exit_2(tmp_path: Path) -> None:
+    out, err = io.StringIO(), io.StringIO()
+    assert run_eval([tmp_path / "absent.jsonl"], out, err=err) == 2
+    message = err.getvalue()
+    assert message.count("\n") == 1 and "not found" in message and "absent.jsonl" in message
+    assert out.getvalue() == ""
+
+
+def test_run_eval_on_a_gold_line_that_is_not_json_names_the_line_and_exits_2(tmp_path: Path) -> None:
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text('{"text": "ok", "labels": []}\n{broken\n')
+    err = io.StringIO()
+    assert run_eval([gold], io.StringIO(), err=err) == 2
+    assert "gold.jsonl:2" in err.getvalue()
