@@ -161,20 +161,28 @@ class Classifier:
             ("count.there_is_dead", p("there_is_dead")),
             ("count.toll", p("death_toll")),
             ("count.killed_and_wounded", p("count_killed_and_wounded")),
+            ("count.ordinal", p("ordinal_victim")),
+            ("count.ordinal_body", p("ordinal_body")),
+            # Before single subjects: "a farmer and his son died" is two, not "his son" alone.
+            ("count.pair", p("pair_subjects")),
             ("count.subject", p("count_subject_kill")),
             ("count.subject_bare", p("count_subject_bare")),
             ("count.object", p("count_object")),
             ("count.object_bare", p("count_object_bare")),
+            ("count.object_list", p("count_object_list")),
             ("count.noun", p("count_noun")),
             ("count.one_object", p("killed_the_one")),
             ("count.both", p("killed_two_pilots")),
             ("count.one_subject", p("subject_one")),
-            ("count.pair", p("pair_subjects")),
             ("count.bodies", p("bodies_of")),
             ("count.bare_singular", p("bare_singular")),
             ("count.losses", p("losses_amounted")),
             ("count.lost", p("lost_people")),
         ]
+        self._active_object = p("active_object")
+        self._be_between = p("be_between")
+        self._named_died = p("named_died_cs")
+        self._not_a_name = rules.words.get("not_a_name", frozenset())
 
     def clear_sentence_caches(self) -> None:
         """Forget cached sentence readings (for benchmarks of unseen text; outputs never depend on it)."""
@@ -386,7 +394,7 @@ class Classifier:
         killed, injured, children, cas_rules = (
             (None, None, None, [])
             if history or "casualty" not in cues
-            else self._casualties(clause, last_class)
+            else self._casualties(clause, original, last_class)
         )
         casualty = bool(cas_rules)
         if casualty and not (killed or injured) and cas_rules == ["casualty.uncounted"]:
@@ -458,6 +466,11 @@ class Classifier:
                     continue
                 if not self._hedged(clause, min(weapon.start(), verb.start())):
                     return "strike.weapon_verb"
+        if not intercepting:
+            # "artillerymen destroyed a depot", "aviation struck positions": the arm names the weapon.
+            arm = r.p("strike_by_arm").search(clause)
+            if arm and not self._hedged(clause, arm.start()):
+                return "strike.arm"
         anaphor = r.p("strike_anaphor").search(clause)
         if anaphor and not self._hedged(clause, anaphor.start()):
             return "strike.anaphor"
@@ -495,7 +508,7 @@ class Classifier:
         return None, "", 0
 
     def _casualties(
-        self, clause: str, last_class: str | None
+        self, clause: str, original: str, last_class: str | None
     ) -> tuple[Quantity | None, Quantity | None, int | None, list[str]]:
         r = self.rules
         negated = [(m.start(), m.end()) for m in r.p("neg_cas").finditer(clause)]
@@ -519,7 +532,13 @@ class Classifier:
                 if q is None:
                     continue
                 verb = m.group("v") if "v" in m.re.groupindex else "killed"
-                if name == "count.toll":
+                if name in _AGENT_PRONE and self._is_agent(clause, m):
+                    continue
+                if name in ("count.ordinal", "count.ordinal_body"):
+                    # "a fifth person has died": the toll so far, like "the death toll rose to five".
+                    toll = q if toll is None or q.value > toll.value else toll
+                    cls = "killed"
+                elif name == "count.toll":
                     head = clause[m.start() : m.start("n")]
                     if _HURT_CLASS.search(head) and not _KILL_CLASS.search(head):
                         # "the number of injured rose to four" is a toll of the wounded.
@@ -546,6 +565,11 @@ class Classifier:
                     killed = (m.start(), q)
                 elif cls == "injured" and (injured is None or m.start() < injured[0]):
                     injured = (m.start(), q)
+        if killed is None and toll is None and self._named_died.search(original):
+            named = self._named_victim(original)
+            if named is not None:
+                killed = named
+                rules.append("count.named")
         killed_q = toll or (killed[1] if killed else None)
         injured_q = injured[1] if injured else None
         if (
@@ -587,6 +611,29 @@ class Classifier:
                     children = cq.value
                     break
         return killed_q, injured_q, children, rules
+
+    def _is_agent(self, clause: str, m: re.Match[str]) -> bool:
+        """Whether a subject-verb match reads an agent: an active kill verb with an object after it."""
+        verb = m.group("v")
+        if verb is None or not _AGENT_VERBS.match(verb):
+            return False
+        if not self._active_object.match(clause, m.end()):
+            return False
+        who_end = m.end("who") if "who" in m.re.groupindex and m.group("who") else m.end("n")
+        return not self._be_between.search(clause, who_end, m.start("v"))
+
+    def _named_victim(self, original: str) -> tuple[int, Quantity] | None:
+        """ "Ivan Petrenko, a volunteer medic, was killed": one person named by name (not a place or an
+        institution) who died."""
+        gazetteer, not_a_name = self.gazetteer, self._not_a_name
+        for m in self._named_died.finditer(original):
+            words = m.group("who").split()
+            if any(w.casefold() in not_a_name for w in words):
+                continue
+            if gazetteer.has(_fold_cached(m.group("who"))):
+                continue
+            return m.start(), Quantity(1)
+        return None
 
     def _weapon(self, clause: str) -> str | None:
         r = self.rules
@@ -807,6 +854,28 @@ _AIR_NEEDS: dict[str, tuple[str, ...]] = {
     "air_defence": ("defen", "anti-aircraft"),
 }
 
+_ORDINALS = {
+    "second": 2,
+    "third": 3,
+    "fourth": 4,
+    "fifth": 5,
+    "sixth": 6,
+    "seventh": 7,
+    "eighth": 8,
+    "ninth": 9,
+    "tenth": 10,
+    "eleventh": 11,
+    "twelfth": 12,
+}
+_ORDINAL_WORDS = (*_ORDINALS, "1st", "nd ", "rd ", "th ")
+_ORDINAL_DIGITS = re.compile(r"^(\d{1,3})(?:st|nd|rd|th)$")
+# Subject patterns whose verb may be active ("the brigade eliminated 40 invaders"): the subject is then the
+# agent, not the victim.
+_AGENT_PRONE = frozenset({"count.subject", "count.subject_bare", "count.one_subject", "count.bare_singular"})
+_AGENT_VERBS = re.compile(
+    r"^(?:killed|eliminated|liquidated|destroyed|neutrali[sz]ed|executed|murdered|slain|shot\s+dead)$"
+)
+
 # Count patterns that cannot match without one of these substrings (checked before running them).
 _COUNT_NEEDS: dict[str, tuple[str, ...]] = {
     "count.died_of_wounds": ("died", "dies", "succumbed"),
@@ -815,6 +884,9 @@ _COUNT_NEEDS: dict[str, tuple[str, ...]] = {
     "count.killed_and_wounded": (" and wounded", " and injured"),
     "count.both": ("both", "all "),
     "count.pair": (" and ",),
+    "count.ordinal": _ORDINAL_WORDS,
+    "count.ordinal_body": ("body of", "bodies of", "remains of", "corpse of", "corpses of"),
+    "count.object_list": (", ", " and "),
     "count.bodies": ("bodies", "remains", "corpses"),
     "count.losses": ("losses",),
     "count.lost": ("lost",),
@@ -884,6 +956,11 @@ def _quantity_of(m: re.Match[str]) -> Quantity | None:
             return Quantity(1)
         return None
     word = n.strip().lower()
+    if word in _ORDINALS:
+        return Quantity(_ORDINALS[word])
+    digits = _ORDINAL_DIGITS.match(word)
+    if digits:
+        return Quantity(int(digits.group(1)))
     if word in _ONE_WORDS:
         if who is not None and _PLURAL_END.search(who.strip()) and word not in ("a", "an", "one", "another"):
             return None
