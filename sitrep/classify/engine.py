@@ -81,6 +81,7 @@ class _PlaceHit:
     end: int
     place: Place
     own_forces: bool = False  # "Polish aircraft were scrambled": where an air-policing action belongs
+    name: str = ""  # the town name as written, when it was read as a plain name (not an "X region" form)
 
 
 @dataclass(slots=True)
@@ -155,6 +156,7 @@ class Classifier:
         self._sentence_date = lru_cache(maxsize=50_000)(self._sentence_date_uncached)
         # Place names repeat across reports; resolution is pure, so it is cached per process.
         self._resolve_one = lru_cache(maxsize=100_000)(self._resolve_uncached)
+        self._resolve_in = lru_cache(maxsize=20_000)(self.gazetteer.resolve_in)
         self._count_patterns = [
             # First: "a man wounded in the shelling ... died" must not be read as one wounded.
             ("count.died_of_wounds", p("died_of_wounds")),
@@ -216,7 +218,7 @@ class Classifier:
             if not readings:
                 continue
             lo, hi = bisect_left(place_starts, s_start), bisect_left(place_starts, s_end)
-            sentence_places = [h for h in places[lo:hi] if not _institutional(low, h)]
+            sentence_places = self._within_oblasts([h for h in places[lo:hi] if not _institutional(low, h)])
             sentence_date = self._sentence_date(low[s_start:s_end], published, lead_date)
             for c_rel_start, c_rel_end, templates in readings:
                 c_start, c_end = s_start + c_rel_start, s_start + c_rel_end
@@ -254,6 +256,23 @@ class Classifier:
             part.children = None
             part.rules.append("count.per_town")
             out.append(part)
+        return out
+
+    def _within_oblasts(self, hits: list[_PlaceHit]) -> list[_PlaceHit]:
+        """ "the village of Stepanivka in the Kherson region": a town named beside an oblast is looked up in
+        that oblast first; namesakes elsewhere only when the oblast has no town of that name."""
+        oblasts = {h.place.admin1 for h in hits if h.place.precision == "admin1" and h.place.admin1}
+        if not oblasts:
+            return hits
+        out = []
+        for h in hits:
+            if h.name and h.place.precision == "city" and h.place.admin1 not in oblasts:
+                for oblast in sorted(oblasts):
+                    local = self._resolve_in(h.name, oblast)
+                    if local is not None:
+                        h = _PlaceHit(h.start, h.end, local, h.own_forces, h.name)
+                        break
+            out.append(h)
         return out
 
     def _place_of(
@@ -744,7 +763,8 @@ class Classifier:
             own = name.startswith("#!")
             place = self._resolve_one("#" + name[2:] if own else name, region, context)
             if place is not None:
-                hits.append(_PlaceHit(start, end, place, own_forces=own))
+                plain = "" if region or name.startswith("#") else name
+                hits.append(_PlaceHit(start, end, place, own_forces=own, name=plain))
         return hits
 
     def _resolve_uncached(self, name: str, region: bool, context: str | None) -> Place | None:
@@ -767,12 +787,11 @@ class Classifier:
         """ "the Kupiansk direction", "Krasnolimansk direction": the oblast of the front's namesake town.
 
         A direction is an area, so the answer is the oblast (admin1 precision), not the town. Adjectival
-        forms lose their suffix ("Krasnolimansk" -> "Krasnoliman") when the plain form is unknown.
+        forms are read back to their town ("Pokrovsky" -> Pokrovsk, "Avdeevsky" -> Avdeevka); a compound
+        ("Svatove-Kreminna") is read by its last town, then its first.
         """
         gazetteer = self.gazetteer
-        for candidate in dict.fromkeys((name, name.rsplit("-", 1)[-1], _ADJECTIVAL.sub("", name))):
-            if not candidate:
-                continue
+        for candidate in _direction_candidates(name):
             place = gazetteer.resolve_region(candidate, context) or gazetteer.resolve(candidate, context)
             if place is None or (place.country != "UA" and context == "UA"):
                 continue
@@ -901,6 +920,21 @@ _DESIGNATION = re.compile(r"^[a-z/]{1,5}-?\d")
 def _fold_cached(name: str) -> str:
     # Place-like words repeat across reports; folding (Unicode normalisation) is the costly part of a lookup.
     return fold(name)
+
+
+def _direction_candidates(name: str) -> tuple[str, ...]:
+    """Town spellings a front direction's name may stand for, most likely first."""
+    parts = [name]
+    if "-" in name:
+        parts += [name.rsplit("-", 1)[-1], name.split("-", 1)[0]]
+    out: list[str] = []
+    for part in parts:
+        out.append(part)
+        stem = _ADJECTIVAL.sub("", part)
+        if stem != part and len(stem) >= 3:
+            # Russian adjectives of towns: Pokrovsk -> Pokrovsky, Avdeevka -> Avdeevsky, Svatovo -> Svatovsky.
+            out += [stem + "sk", stem, stem + "ka", stem + "o", stem + "e", stem + "a"]
+    return tuple(dict.fromkeys(c for c in out if c))
 
 
 def _shouted_short(word: str) -> bool:

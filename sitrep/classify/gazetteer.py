@@ -128,6 +128,17 @@ class Gazetteer:
         """Like ``resolve`` but only admin1 units (for "the X region" where X is also a city)."""
         return self._best(self._regions.get(_REGION_WORDS.sub("", fold(name)), ()), context_country)
 
+    def resolve_in(self, name: str, admin1: str) -> Place | None:
+        """The town called ``name`` inside the admin1 unit ``admin1`` (its canonical name), or ``None``."""
+        best: _Entry | None = None
+        for entry in self._entries.get(fold(name), ()):
+            place = entry.place
+            if place.precision != "city" or place.admin1 != admin1:
+                continue
+            if best is None or (entry.primary, entry.population) > (best.primary, best.population):
+                best = entry
+        return best.place if best is not None else None
+
     def resolve_country(self, iso: str) -> Place | None:
         """The country with ISO alpha-2 code ``iso`` (for "Polish airspace" → PL)."""
         for entry in self._entries.get(fold(iso), ()):

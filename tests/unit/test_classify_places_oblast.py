@@ -1,0 +1,54 @@
+"""Places read in the light of the oblast named beside them, and front "directions" named by adjectives.
+
+Sentences written for these tests (not taken from any labelled data).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from sitrep.classify import Classifier, load_classifier
+from sitrep.model import EventMention, Report
+
+
+@pytest.fixture(scope="module")
+def classifier() -> Classifier:
+    return load_classifier()
+
+
+def one(classifier: Classifier, text: str) -> EventMention:
+    (event,) = classifier(Report(id="t", text=text)).events
+    return event
+
+
+def test_a_town_named_beside_its_oblast_is_looked_up_in_that_oblast(classifier: Classifier) -> None:
+    # Borova is both a Kyiv-oblast town and a Kharkiv-oblast town; the sentence says which.
+    event = one(classifier, "A glide bomb hit a shop in Borova, Kharkiv region, killing two people")
+    assert event.location is not None
+    assert (event.location.name, event.location.admin1) == ("Borova", "Kharkiv oblast")
+
+
+def test_a_town_without_a_namesake_in_the_named_oblast_leaves_the_oblast_as_the_place(
+    classifier: Classifier,
+) -> None:
+    event = one(classifier, "Shelling of Borova in the Odesa region killed a man")
+    assert event.location is not None and event.location.admin1 == "Odesa oblast"
+
+
+@pytest.mark.parametrize(
+    ("direction", "oblast"),
+    [
+        ("Pokrovsky", "Donetsk oblast"),
+        ("Kupyansky", "Kharkiv oblast"),
+        ("Avdeevsky", "Donetsk oblast"),
+        ("Orekhovsky", "Zaporizhzhia oblast"),
+        ("Svatovsko-Kremensky", "Luhansk oblast"),
+        ("Svatove-Kreminna", "Luhansk oblast"),
+    ],
+)
+def test_a_direction_named_by_an_adjective_resolves_to_its_towns_oblast(
+    classifier: Classifier, direction: str, oblast: str
+) -> None:
+    event = one(classifier, f"Enemy losses in the {direction} direction amounted to 70 servicemen per day")
+    assert event.location is not None
+    assert (event.location.admin1, event.location.precision) == (oblast, "admin1")
