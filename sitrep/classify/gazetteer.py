@@ -13,6 +13,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
+from typing import Any
 
 from sitrep.model import Place
 
@@ -71,9 +72,19 @@ UA_ADMIN1: Mapping[str, tuple[str, tuple[str, ...]]] = MappingProxyType(
 )
 
 _REGION_WORDS = re.compile(
-    r"\s+(?:oblast|oblast'|region|province|governorate|district|raion|krai|kray|republic|voivodeship|county)$"
+    r"\s+(?:oblast|oblast'|region|province|governorate|district|raion|krai|kray|republic|voivodeship|county|"
+    r"област[ьіи]|обл\.?)$"
 )
 _ADJ_ENDINGS = re.compile(r"(?:skaya|ska|sky|skiy|skyi)$")
+# Ukrainian and Russian oblast adjectives in Cyrillic, any case: "Харківська", "Херсонській", "Донецкой";
+# matched on folded keys, where the short i has lost its breve and the yi its diaeresis.
+_CYRILLIC_ADJ = re.compile(r"(?:ськ|цьк|зьк|ск|цк|зк)(?:а|оі|іи|ии|у|ая|ои|ую|ою)$")  # noqa: RUF001
+# A name written in Cyrillic (geonames keeps the local spellings of Ukrainian, Russian and Belarusian towns).
+_CYRILLIC_NAME = re.compile(
+    "^[\u0400-\u042f\u0490][\u0430-\u045f\u0491'\u2019\u02bc]+"
+    "(?:[\\- ][\u0400-\u045f\u0490\u0491'\u2019\u02bc]+){0,2}$"
+)
+_CYRILLIC_COUNTRIES = frozenset({"UA", "RU", "BY"})
 _APOSTROPHES = re.compile("['`\u2019\u02bc\u00b4\u2018]")
 _NON_WORD = re.compile("[\\s\\-\u2010\u2013]+")
 
@@ -126,7 +137,11 @@ class Gazetteer:
 
     def resolve_region(self, name: str, context_country: str | None = None) -> Place | None:
         """Like ``resolve`` but only admin1 units (for "the X region" where X is also a city)."""
-        return self._best(self._regions.get(_REGION_WORDS.sub("", fold(name)), ()), context_country)
+        key = _REGION_WORDS.sub("", fold(name))
+        found = self._regions.get(key, ())
+        if not found and not key.isascii():
+            found = self._regions.get(_CYRILLIC_ADJ.sub("", key), ())
+        return self._best(found, context_country)
 
     def resolve_in(self, name: str, admin1: str) -> Place | None:
         """The town called ``name`` inside the admin1 unit ``admin1`` (its canonical name), or ``None``."""
@@ -224,10 +239,40 @@ def distance_km(a: Place, b: Place) -> float | None:
     return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(h)))
 
 
+def _is_cyrillic_name(alias: str) -> bool:
+    return bool(_CYRILLIC_NAME.match(alias))
+
+
 def _is_usable_alias(alias: str) -> bool:
     # geonames' alternates include codes ("KHE"), other scripts and odd historical names; keep Latin
     # spellings a news text might use.
     return len(alias) >= 4 and alias[0].isupper() and not alias.isupper() and alias.isascii()
+
+
+def _add_cyrillic_oblasts(regions: dict[str, list[_Entry]], pycountry: Any) -> None:
+    """Index the Ukrainian and Russian names of Ukraine's oblasts ("Харківська", "Харьковская") from
+    pycountry's own translations of ISO 3166-2, with their stems for inflected forms ("Харківській")."""
+    import gettext
+
+    translations = []
+    for language in ("uk", "ru"):
+        try:
+            translations.append(gettext.translation("iso3166-2", pycountry.LOCALES_DIR, languages=[language]))
+        except OSError:
+            continue
+    for sub in pycountry.subdivisions.get(country_code="UA") or ():
+        latin = _REGION_WORDS.sub("", fold(str(sub.name)))
+        targets = [e for e in regions.get(latin, ()) if e.place.country == "UA"]
+        if not targets or "oblast" not in str(sub.name):
+            continue
+        for translation in translations:
+            local = translation.gettext(str(sub.name))
+            if local == sub.name:
+                continue
+            key = _REGION_WORDS.sub("", fold(local))
+            for k in dict.fromkeys((key, _CYRILLIC_ADJ.sub("", key))):
+                if k and k not in regions:
+                    regions[k] = [targets[0]]
 
 
 def build_gazetteer(
@@ -277,7 +322,8 @@ def build_gazetteer(
             for alias in city["alternatenames"]:
                 folded, own = fold(alias), fold(city["name"])
                 # A bare prefix of a compound name ("Volodymyr" of Volodymyr-Volynskyi) is usually a person.
-                if _is_usable_alias(alias) and folded != own and not own.startswith(folded + " "):
+                usable = _is_usable_alias(alias) or (iso in _CYRILLIC_COUNTRIES and _is_cyrillic_name(alias))
+                if usable and folded != own and not own.startswith(folded + " "):
                     add(entries, alias, _Entry(place, population, False))
         if iso == "UA" and admin1 is not None:
             best = ua_capitals.get(admin1)
@@ -303,6 +349,7 @@ def build_gazetteer(
                 add(entries, alias, entry)  # "in the DPR" names the oblast without a region word
         add(entries, canonical, entry)
         del code
+    _add_cyrillic_oblasts(regions, pycountry)
     for sub in pycountry.subdivisions:
         iso = sub.country_code
         if iso not in FOCUS_COUNTRIES or iso == "UA" or getattr(sub, "parent_code", None):

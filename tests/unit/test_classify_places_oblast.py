@@ -52,3 +52,32 @@ def test_a_direction_named_by_an_adjective_resolves_to_its_towns_oblast(
     event = one(classifier, f"Enemy losses in the {direction} direction amounted to 70 servicemen per day")
     assert event.location is not None
     assert (event.location.admin1, event.location.precision) == (oblast, "admin1")
+
+
+@pytest.mark.parametrize(
+    ("town", "oblast"),
+    [("Харків", "Kharkiv oblast"), ("Харьков", "Kharkiv oblast"), ("Нікополь", "Dnipropetrovsk oblast")],
+)
+def test_a_town_written_in_cyrillic_resolves_like_its_latin_spelling(
+    classifier: Classifier, town: str, oblast: str
+) -> None:
+    event = one(classifier, f"A drone strike on {town} killed two people")
+    assert event.location is not None
+    assert (event.location.admin1, event.location.precision) == (oblast, "city")
+
+
+@pytest.mark.parametrize(
+    ("phrase", "oblast"),
+    [
+        ("the Сумська область", "Sumy oblast"),
+        ("the Запорізької області", "Zaporizhzhia oblast"),
+        ("the Херсонской области", "Kherson oblast"),
+        ("the Донецькій обл.", "Donetsk oblast"),
+    ],
+)
+def test_an_oblast_written_in_cyrillic_in_any_case_resolves_to_the_oblast(
+    classifier: Classifier, phrase: str, oblast: str
+) -> None:
+    event = one(classifier, f"Shelling killed a woman in {phrase} on Sunday")
+    assert event.location is not None
+    assert (event.location.admin1, event.location.precision) == (oblast, "admin1")
