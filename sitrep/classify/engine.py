@@ -206,7 +206,7 @@ class Classifier:
         if not text.strip():
             return []
         low = lower_text(text)
-        sentences = _split(self._sentence_split, text, 0, len(text))
+        sentences = _split_at(self._sentence_split, _SENTENCE_CANDIDATE, text)
         places = self._places(text, low, sentences)
         place_starts = [h.start for h in places]
         published = report.published_at.date() if report.published_at else None
@@ -218,14 +218,18 @@ class Classifier:
             if not readings:
                 continue
             lo, hi = bisect_left(place_starts, s_start), bisect_left(place_starts, s_end)
-            sentence_places = self._within_oblasts([h for h in places[lo:hi] if not _institutional(low, h)])
+            named = [h for h in places[lo:hi] if not _institutional(low, h)] if hi > lo else []
+            sentence_places = self._within_oblasts(named) if named else named
+            # Where a strike came from or who launched it ("Russia launched ...", "from Kursk region"): read
+            # once per sentence, not per draft.
+            origins = {h.start for h in sentence_places if self._is_actor(low, h) or _after_from(low, h)}
             sentence_date = self._sentence_date(low[s_start:s_end], published, lead_date)
             for c_rel_start, c_rel_end, templates in readings:
                 c_start, c_end = s_start + c_rel_start, s_start + c_rel_end
                 clause_places = [h for h in sentence_places if c_start <= h.start < c_end]
                 for template in templates:
                     draft = _shifted(template, s_start, s_index)
-                    draft.place = self._place_of(draft, low, clause_places, sentence_places)
+                    draft.place = self._place_of(draft, clause_places, sentence_places, origins)
                     draft.occurred_on = sentence_date
                     drafts.extend(self._per_town(draft, text, s_start, s_end, sentence_places))
         return drafts
@@ -276,18 +280,21 @@ class Classifier:
         return out
 
     def _place_of(
-        self, draft: _Draft, low: str, where: list[_PlaceHit], around: list[_PlaceHit]
+        self, draft: _Draft, where: list[_PlaceHit], around: list[_PlaceHit], origins: set[int]
     ) -> Place | None:
+        if not around:
+            # No place in the sentence (``where`` is a part of ``around``).
+            return self.gazetteer.resolve_country(draft.operator) if draft.operator else None
         if "airspace_response" in draft.types and any(h.own_forces for h in where):
             where = [h for h in where if h.own_forces]
         else:
             where = [h for h in where if not h.own_forces]
             around = [h for h in around if not h.own_forces]
-        if draft.types & {"strike", "airspace_response"}:
+        if origins and draft.types & {"strike", "airspace_response"}:
             # "Russia launched ..." names the attacker, not where the strike landed; "drones launched from
             # Kursk region": the origin is not where it happened.
-            where = [h for h in where if not self._is_actor(low, h) and not _after_from(low, h)]
-            around = [h for h in around if not self._is_actor(low, h) and not _after_from(low, h)]
+            where = [h for h in where if h.start not in origins]
+            around = [h for h in around if h.start not in origins]
         place = _most_specific(where) or _most_specific(around)
         if place is None and draft.operator:
             # "A Ukrainian F-16 crashed" with no place named: the loss is the country's.
@@ -951,26 +958,27 @@ def _strip_possessive(token: str) -> str:
 
 def _shifted(t: _Draft, offset: int, s_index: int) -> _Draft:
     """A fresh copy of a cached template draft, moved to its sentence's place in the report."""
+    # Positional: this runs once per clause reading of every report, keyword passing is measurably slower.
     return _Draft(
-        types=set(t.types),
-        sentence=s_index,
-        start=t.start + offset,
-        end=t.end + offset,
-        killed=t.killed,
-        injured=t.injured,
-        children=t.children,
-        place=t.place,
-        weapon=t.weapon,
-        aircraft=t.aircraft,
-        actor=t.actor,
-        occurred_on=t.occurred_on,
-        rules=list(t.rules),
-        spans=[Span(sp.start + offset, sp.end + offset) for sp in t.spans],
-        confidence=t.confidence,
-        anaphoric=t.anaphoric,
-        crew=t.crew,
-        operator=t.operator,
-        tally=t.tally,
+        set(t.types),
+        s_index,
+        t.start + offset,
+        t.end + offset,
+        t.killed,
+        t.injured,
+        t.children,
+        t.place,
+        t.weapon,
+        t.aircraft,
+        t.actor,
+        t.occurred_on,
+        list(t.rules),
+        [Span(sp.start + offset, sp.end + offset) for sp in t.spans] if offset else list(t.spans),
+        t.confidence,
+        t.anaphoric,
+        t.tally,
+        t.crew,
+        t.operator,
     )
 
 
@@ -1006,14 +1014,43 @@ def _quantity_of(m: re.Match[str]) -> Quantity | None:
     return parse_quantity(word)
 
 
+# Every sentence separator starts at one of these characters, or at the blank before a dash: the full pattern
+# (heavy with abbreviation look-behinds) is tried only there.
+_SENTENCE_CANDIDATE = re.compile(r"[.!?;\n\u2013\u2014-]")
+_DASHES = frozenset("-\u2013\u2014")
+
+
+def _split_at(pattern: re.Pattern[str], candidates: re.Pattern[str], text: str) -> list[tuple[int, int]]:
+    """``_split`` over the whole text, trying ``pattern`` only where ``candidates`` finds a possible start
+    (same result as scanning every position, as every separator begins at such a character or just before a
+    dash)."""
+    cuts: list[tuple[int, int]] = []
+    last = 0
+    for c in candidates.finditer(text):
+        at = c.start()
+        if text[at] in _DASHES:
+            at -= 1
+        if at < last:
+            continue
+        m = pattern.match(text, at)
+        if m is not None and m.end() > m.start():
+            cuts.append((m.start(), m.end()))
+            last = m.end()
+    return _pieces(text, 0, len(text), cuts)
+
+
 def _split(pattern: re.Pattern[str], text: str, start: int, end: int) -> list[tuple[int, int]]:
     """Cut ``text[start:end]`` at the separator pattern; spans exclude separators and outer blanks."""
+    return _pieces(text, start, end, [m.span() for m in pattern.finditer(text, start, end)])
+
+
+def _pieces(text: str, start: int, end: int, cuts: list[tuple[int, int]]) -> list[tuple[int, int]]:
     pieces: list[tuple[int, int]] = []
     cursor = start
-    for m in pattern.finditer(text, start, end):
-        if m.start() > cursor:
-            pieces.append((cursor, m.start()))
-        cursor = max(cursor, m.end())
+    for cut_start, cut_end in cuts:
+        if cut_start > cursor:
+            pieces.append((cursor, cut_start))
+        cursor = max(cursor, cut_end)
     if cursor < end:
         pieces.append((cursor, end))
     out = []
