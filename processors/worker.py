@@ -9,6 +9,8 @@ import faust
 from faust.web import Request, Response, View
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
+from processors.preparer import Preparer
+from sitrep.pipeline import Pipeline
 from sitrep.settings import Settings
 
 log = logging.getLogger("sitrep.worker")
@@ -46,7 +48,7 @@ def add_service_pages(app: faust.App, ready_check: Any) -> None:
             return self.bytes(generate_latest(), content_type=CONTENT_TYPE_LATEST.split(";")[0])
 
 
-def build_worker_app(settings: Settings) -> faust.App:
+def build_worker_app(settings: Settings, preparer: Preparer | None = None) -> faust.App:
     """Everything the worker runs, assembled once at start-up (rules, gazetteer, engine, app)."""
     import asyncio
 
@@ -54,16 +56,15 @@ def build_worker_app(settings: Settings) -> faust.App:
     from processors.lag import LagMonitor
     from sinks.store import make_engine
     from sinks.writer import write_batch
-    from sitrep.pipeline import Pipeline
 
-    pipeline = Pipeline.from_settings(settings)
+    pipeline = preparer.pipeline if preparer else Pipeline.from_settings(settings)
     engine = make_engine(settings.database_url_plain())
     app = create_app(settings)
 
     def writer(items: list[dict[str, Any]]) -> None:
         write_batch(engine, items)
 
-    build(app, settings, pipeline, writer)
+    build(app, settings, pipeline, writer, preparer)
     lag = LagMonitor(app)
 
     async def ready_check() -> list[str]:
@@ -117,12 +118,19 @@ def run_worker(settings: Settings, *, log_format: str = "text", log_level: str =
 
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     ensure_topics(settings)
-    app = build_worker_app(settings)
+    # With stage A in its own processes, this one loads the classifier only if it ever runs a batch inline.
+    preparer = Preparer(settings, Pipeline.from_settings(settings, lazy=settings.prepare_processes > 0))
+    # Spawn stage A's processes before Faust starts its threads, and end them with the worker.
+    preparer.start()
+    app = build_worker_app(settings, preparer)
     worker = faust.Worker(
         app,
         loglevel=log_level.upper(),
         logging_config=json_logging_config(log_level) if log_format == "json" else None,
         quiet=True,
     )
-    worker.execute_from_commandline()
+    try:
+        worker.execute_from_commandline()
+    finally:
+        preparer.close()
     return 0

@@ -18,6 +18,10 @@ class InvalidReport(SitrepError):
         self.reason = reason
         self.detail = detail
 
+    def __reduce__(self) -> tuple[type[InvalidReport], tuple[str, str]]:
+        # Pickled across processes (stage A's pool hands rejections back to the worker).
+        return (type(self), (self.reason, self.detail))
+
 
 class SinkUnavailable(SitrepError):
     """Trouble: the store cannot be written right now; retry with backoff, do not acknowledge."""

@@ -10,7 +10,7 @@ report and the changes to publish downstream. Neither reads a clock: times come 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -90,12 +90,21 @@ class Pipeline:
         self.classifier_version = classifier_version
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> Pipeline:
+    def from_settings(cls, settings: Settings, *, lazy: bool = False) -> Pipeline:
+        """The pipeline for ``settings``. ``lazy``: load the classifier (seconds) only when first used,
+        for a process that only decides (the worker whose stage A runs in its own processes)."""
         from sitrep.classify import load_classifier
+        from sitrep.classify.rules import DEFAULT_RULES_PATH, load_rules
 
+        params = DedupeParams.from_settings(settings)
+        if lazy:
+            rules_path = settings.rules_path
+            # The rule set's own version, read from the rules file alone (milliseconds).
+            version = load_rules(rules_path or DEFAULT_RULES_PATH).version
+            return cls(lambda report: load_classifier(rules_path)(report), params, version)
         classifier = load_classifier(settings.rules_path)
         # The loaded rule set's own version: a deployment with SITREP_RULES_PATH stamps its rules' version.
-        return cls(classifier, DedupeParams.from_settings(settings), classifier.version)
+        return cls(classifier, params, classifier.version)
 
     # --- stage A: stateless ---------------------------------------------------------------------------
 
@@ -151,13 +160,15 @@ class Pipeline:
     # --- the internal prepared message ---------------------------------------------------------------
 
     def dump_prepared(self, prepared: Prepared) -> bytes:
+        # orjson encodes the (slotted) dataclasses natively: the same JSON as ``dataclasses.asdict``
+        # followed by ``orjson.dumps``, at a fraction of the cost (asdict was 6 % of the worker's CPU).
         return orjson.dumps(
             {
-                "report": asdict(prepared.report),
-                "origin": asdict(prepared.origin),
+                "report": prepared.report,
+                "origin": prepared.origin,
                 "fingerprint": prepared.fingerprint,
-                "signature": list(prepared.signature),
-                "classification": asdict(prepared.classification),
+                "signature": prepared.signature,
+                "classification": prepared.classification,
             }
         )
 

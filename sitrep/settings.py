@@ -47,6 +47,8 @@ class Settings(BaseSettings):
     web_host: str = "127.0.0.1"
     sink_batch_size: int = Field(default=500, ge=1)
     sink_batch_seconds: float = Field(default=0.5, gt=0)
+    # Processes that decode and classify raw reports beside the event loop (0: on the loop itself).
+    prepare_processes: int = Field(default=1, ge=0)
 
     # --- Classifier ---------------------------------------------------------------------------------
     rules_path: Path | None = None  # default: the bundled rule set
