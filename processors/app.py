@@ -29,7 +29,9 @@ agent raised, and ``take`` acknowledges a batch even when the loop body failed.
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
+import os
 from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -49,6 +51,8 @@ from sitrep.pipeline import DecisionLog, Origin, Pipeline
 from sitrep.settings import Settings
 
 log = logging.getLogger("sitrep.worker")
+
+EXIT_AGENT_FAILED = 70  # EX_SOFTWARE
 
 
 @dataclass
@@ -177,6 +181,31 @@ def batches(stream: faust.StreamT[Any], settings: Settings) -> AsyncIterator[Seq
     return _concrete(stream).noack_take(settings.sink_batch_size, within=settings.sink_batch_seconds)
 
 
+def stop_on_failure(agent: Callable[[faust.StreamT[Any]], Awaitable[None]]) -> Any:
+    """Exit the worker process (code 70) when an agent fails unexpectedly; never carry on without it.
+
+    Faust would restart the agent, but the batch it had taken is gone from its stream, and Faust's commit
+    takes the acknowledged offsets after it as contiguous: the batch would be skipped for good. Exiting
+    at once commits nothing more; the process supervisor (compose's ``restart``, systemd) starts a new
+    worker, which reads the unacknowledged batch again. Bad input never gets here: it is dead-lettered.
+    """
+
+    @functools.wraps(agent)
+    async def guarded(stream: faust.StreamT[Any]) -> None:
+        try:
+            await agent(stream)
+        except Exception:
+            log.critical(
+                "agent %s failed; the worker exits so that its unacknowledged input is read again",
+                agent.__name__,
+                exc_info=True,
+            )
+            logging.shutdown()
+            os._exit(EXIT_AGENT_FAILED)
+
+    return guarded
+
+
 def count_in(events: Sequence[EventT[Any]]) -> None:
     """Count a batch's input messages per topic (one metrics call per topic, not per message)."""
     for topic, n in Counter(e.message.topic for e in events).items():
@@ -253,6 +282,7 @@ def build(
     decisions = DecisionLog(pipeline, timedelta(days=settings.state_window_days))
 
     @app.agent(topics.raw, name="prepare")
+    @stop_on_failure
     async def prepare(stream: faust.StreamT[Any]) -> None:
         async for events in batches(stream, settings):
             jobs = [
@@ -285,6 +315,7 @@ def build(
                 await stream.ack(event)
 
     @app.agent(topics.prepared, name="curate")
+    @stop_on_failure
     async def curate(stream: faust.StreamT[Any]) -> None:
         async for events in batches(stream, settings):
             first = events[0].message
@@ -341,6 +372,7 @@ def build(
         return rejected
 
     @app.agent(topics.curated, name="sink")
+    @stop_on_failure
     async def sink(stream: faust.StreamT[Any]) -> None:
         async for events in batches(stream, settings):
             count_in(events)

@@ -67,7 +67,19 @@ def prepare_one(pipeline: Pipeline, job: RawJob, max_bytes: int) -> Result:
     start = time.perf_counter()
     prepared = pipeline.prepare(report, job.origin)
     seconds = time.perf_counter() - start
-    return Ready(report.id.encode(), pipeline.dump_prepared(prepared), seconds)
+    value = pipeline.dump_prepared(prepared)
+    if len(value) > max_bytes:
+        # The report with what was read from it (and later its curated record, of about the same size)
+        # must fit the topics downstream, whose limit is the same: dead-letter it here rather than let
+        # the broker refuse it on every retry.
+        return Rejected(
+            InvalidReport(
+                "too_large",
+                f"the prepared report is {len(value)} bytes (text and extracted events), over the limit "
+                f"of {max_bytes}",
+            )
+        )
+    return Ready(report.id.encode(), value, seconds)
 
 
 # The child process's pipeline: loaded once by the pool's initializer (a process-wide singleton is what a

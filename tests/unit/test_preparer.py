@@ -113,3 +113,31 @@ def test_a_broken_pool_is_replaced_and_its_batch_done_inline(pipeline: Pipeline)
         assert [type(r) for r in again] == [type(r) for r in got]
     finally:
         pooled.close()
+
+
+def test_a_report_whose_prepared_form_exceeds_the_limit_is_dead_lettered_as_too_large(
+    pipeline: Pipeline,
+) -> None:
+    text = " ".join(f"A drone struck a bus in Kherson, killing {i + 1} people." for i in range(12))
+    raw = orjson.dumps({"id": "big", "text": text})
+    limit = len(raw) + 100  # the raw message fits; with its extracted events it does not
+    result = prepare_one(pipeline, RawJob(raw, Origin("reports-raw-v1", 0, 0)), limit)
+    assert isinstance(result, Rejected)
+    assert result.error.reason == "too_large" and "prepared report" in result.error.detail
+
+
+def test_an_agent_that_fails_unexpectedly_ends_the_worker_process_with_code_70() -> None:
+    script = (
+        "import asyncio\n"
+        "from processors.app import stop_on_failure\n"
+        "async def agent(stream):\n"
+        "    raise RuntimeError('broken invariant')\n"
+        "asyncio.run(stop_on_failure(agent)(None))\n"
+        "print('carried on')\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=60, check=False
+    )
+    assert done.returncode == 70, done.stderr[-2000:]
+    assert "carried on" not in done.stdout
+    assert "agent agent failed" in done.stderr and "RuntimeError: broken invariant" in done.stderr
