@@ -2,11 +2,10 @@
 
 Nothing is lost because every agent acknowledges its input only after its outputs are delivered (and the sink
 only after its transaction committed), so a killed worker's unacknowledged input is read again by the next.
-Nothing is stored twice because the replayed report gets its recorded decision back from the changelog-backed
-tables and the sink's upserts (with the revision guard) are idempotent. Decisions stay those of the pure
-pipeline because the owner's table writes commit in one transaction with its input offsets (exactly-once):
-a crash never leaves part of a report's state behind.
-"""
+Nothing is stored twice because the sink's upserts (with the revision guard) are idempotent. Decisions stay
+those of the pure pipeline because the decision owner's state is a fold of the prepared log, rebuilt after
+every restart, in which a stretch re-sent by a restarted prepare agent changes nothing
+(``sitrep.pipeline.DecisionLog``)."""
 
 from __future__ import annotations
 
