@@ -296,15 +296,22 @@ class Worker:
         return int(proc.memory_info().rss + sum(c.memory_info().rss for c in proc.children(recursive=True)))
 
     def cpu_seconds(self) -> float:
-        """User + system CPU time of the worker so far: robust to other load, unlike wall time."""
+        """User + system CPU time of the worker and its live children (stage A's pool processes) so far:
+        robust to other load, unlike wall time."""
         assert self.proc is not None
         try:
             import psutil
         except ImportError:
-            fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rpartition(")")[2].split()
-            return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
-        times = psutil.Process(self.proc.pid).cpu_times()
-        return float(times.user + times.system)
+            return _proc_cpu(self.proc.pid)
+        proc = psutil.Process(self.proc.pid)
+        total = 0.0
+        for p in [proc, *proc.children(recursive=True)]:
+            try:
+                times = p.cpu_times()
+            except psutil.NoSuchProcess:
+                continue
+            total += times.user + times.system
+        return total
 
     def alive(self) -> bool:
         return self.proc is not None and self.proc.poll() is None
@@ -322,6 +329,16 @@ class Worker:
         if not self.log_path.exists():
             return ""
         return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
+
+
+def _proc_cpu(pid: int) -> float:
+    """utime + stime of ``pid`` and its live children from /proc, in seconds."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    total = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        children = (task / "children").read_text().split() if (task / "children").exists() else []
+        total += sum(_proc_cpu(int(child)) for child in children)
+    return total
 
 
 def _proc_rss(pid: int) -> int:
