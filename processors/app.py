@@ -35,7 +35,6 @@ import os
 from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import timedelta
 from typing import Any, cast
 
 import faust
@@ -279,7 +278,7 @@ def build(
     dlq_name, prepared_name = topics.dlq.get_topic_name(), topics.prepared.get_topic_name()
     curated_name, classified_name = topics.curated.get_topic_name(), topics.classified.get_topic_name()
     type_names = {t: topic.get_topic_name() for t, topic in topics.by_type.items()}
-    decisions = DecisionLog(pipeline, timedelta(days=settings.state_window_days))
+    decisions = DecisionLog.from_settings(pipeline, settings)
 
     @app.agent(topics.raw, name="prepare")
     @stop_on_failure

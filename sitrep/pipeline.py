@@ -205,28 +205,39 @@ class DecisionLog:
     report's decision is a dozen writes to six changelog partitions, which a SIGKILL can cut in the
     middle, leaving a state that no sequence of reports produces (tests/reliability).
 
-    The fold is a function of the *raw* input, not of how often it was prepared. A crashed or
-    rebalanced ``prepare`` agent reads its uncommitted raw offsets again and appends them to the
-    log a second time (at-least-once), and so does a rewind of the worker's group. Such a re-send
-    (its raw origin at or below the highest one already decided for that raw partition) changes no
-    state and does not count towards expiry: while its report is still in the window it gets its
-    recorded decision back (so the sink rewrites the same rows); once the report has expired it is
-    skipped, because its rows were stored when it was first decided and deciding it afresh against
-    the state of a week later would file it under other events (a full re-send after an expiry did
-    exactly that in CI). Every ``EXPIRE_EVERY`` fresh decisions, state older than the window (in
-    event time) is dropped: at fixed points of the raw input, so every fold expires alike.
+    The fold is a function of the distinct reports, not of how often they arrive. Reports come again:
+    a crashed or rebalanced ``prepare`` agent forwards its uncommitted raw offsets a second time, an
+    operator rewinds the worker's group, a user re-runs ``sitrep ingest`` over a file. A report id seen
+    before changes no state and does not count towards expiry: while its report is in the window it
+    gets its recorded decision back (the sink rewrites the same rows); after that only its id is kept
+    (for ``memory``, a year by default: a few dozen bytes a report) and it is skipped, because its
+    rows were stored when it was first decided, and deciding it afresh against the state of weeks later
+    would file it elsewhere (CI: a full re-send after an expiry re-pointed 215 mentions; the 20,000-report
+    producer-kill soak changed 1,611 duplicate decisions). Every ``EXPIRE_EVERY`` new reports, state
+    older than the window (in event time) is dropped: at the same points of every fold.
     """
 
     EXPIRE_EVERY = 1000
 
-    def __init__(self, pipeline: Pipeline, window: timedelta) -> None:
+    def __init__(
+        self, pipeline: Pipeline, window: timedelta, memory: timedelta = timedelta(days=365)
+    ) -> None:
         self.pipeline = pipeline
         self.window = window
+        self.memory = max(memory, window)
         self.state = DedupeState.empty()
         self.next_offset: int | None = None
-        self.high: dict[tuple[str, int], int] = {}  # raw (topic, partition) -> highest offset decided
-        self.decided = 0  # fresh decisions so far: the expiry clock
-        self.resent = 0  # re-sends seen (replayed or skipped), for the operator's log
+        self.forgotten: dict[str, float] = {}  # expired report id -> its event time (POSIX seconds)
+        self.decided = 0  # new reports decided so far: the expiry clock
+        self.resent = 0  # reports seen again (replayed or skipped), for the operator's log
+
+    @classmethod
+    def from_settings(cls, pipeline: Pipeline, settings: Settings) -> DecisionLog:
+        return cls(
+            pipeline,
+            timedelta(days=settings.state_window_days),
+            timedelta(days=settings.report_memory_days),
+        )
 
     def in_step(self, offset: int) -> bool:
         """Whether the state reflects exactly the log before ``offset``."""
@@ -235,7 +246,7 @@ class DecisionLog:
     def rebuild(self, records: Iterable[tuple[int, bytes | None]], until: int) -> int:
         """Fold ``records`` (the log from its start, in offset order, up to ``until``) into fresh state."""
         self.state = DedupeState.empty()
-        self.high = {}
+        self.forgotten = {}
         self.decided = self.resent = 0
         folded = 0
         for offset, value in records:
@@ -245,7 +256,7 @@ class DecisionLog:
         return folded
 
     def apply(self, offset: int, value: bytes | None) -> Outcome | None:
-        """Decide the message at ``offset``; ``None`` for a tombstone or an expired re-send."""
+        """Decide the message at ``offset``; ``None`` for a tombstone or a report decided long ago."""
         self.next_offset = offset + 1
         if value is None:
             return None
@@ -253,19 +264,26 @@ class DecisionLog:
 
     def decide(self, prepared: Prepared) -> Outcome | None:
         """One step of the fold: the outcome to store and publish, or ``None`` when there is none."""
-        origin = prepared.origin
-        source = (origin.topic, origin.partition)
-        if origin.offset <= self.high.get(source, -1):
+        if prepared.report.id in self.forgotten:
             self.resent += 1
-            if prepared.report.id not in self.state.reports:
-                return None
-            return self.pipeline.curate(prepared, self.state)  # replayed: state unchanged
-        self.high[source] = origin.offset
+            return None
         outcome = self.pipeline.curate(prepared, self.state)
+        if outcome.decision.replayed:
+            self.resent += 1
+            return outcome
         self.decided += 1
         if self.decided % self.EXPIRE_EVERY == 0:
-            expire(self.state, report_time(prepared.report, origin), self.window)
+            self._expire(report_time(prepared.report, prepared.origin))
         return outcome
+
+    def _expire(self, now: datetime) -> None:
+        cutoff = (now - self.window).timestamp()
+        for report_id, record in self.state.reports.items():
+            if float(record["t"]) < cutoff:
+                self.forgotten[report_id] = float(record["t"])
+        expire(self.state, now, self.window)
+        horizon = (now - self.memory).timestamp()
+        self.forgotten = {k: t for k, t in self.forgotten.items() if t >= horizon}
 
 
 def _bump_revisions(

@@ -20,7 +20,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any, Literal
 
 import schemas
@@ -171,10 +171,10 @@ class Replay:
     """
 
     def __init__(
-        self, pipeline: Pipeline, plan: ReplayPlan, *, max_bytes: int, window: timedelta = timedelta(days=7)
+        self, pipeline: Pipeline, plan: ReplayPlan, *, max_bytes: int, settings: Settings | None = None
     ) -> None:
         self.pipeline = pipeline
-        self.decisions = DecisionLog(pipeline, window)
+        self.decisions = DecisionLog.from_settings(pipeline, settings or Settings())
         self.starts = {p.partition: p.start for p in plan.partitions}
         self.max_bytes = max_bytes
         self.tally = Tally()
@@ -192,7 +192,7 @@ class Replay:
             return None
         origin = Origin(message.topic, message.partition, message.offset, message.timestamp_ms)
         outcome = self.decisions.decide(self.pipeline.prepare(report, origin))
-        if outcome is None:  # the same raw offset twice in the plan: nothing new to write
+        if outcome is None:  # a report decided long before (its id outlived its state): nothing to write
             return None
         if message.offset < self.starts[message.partition]:
             self.tally.warmed += 1
@@ -504,7 +504,7 @@ def run_replay(
         pipeline,
         plan,
         max_bytes=settings.max_message_bytes,
-        window=timedelta(days=settings.state_window_days),
+        settings=settings,
     )
     final = FinalEvents()
     pending: list[dict[str, Any]] = []

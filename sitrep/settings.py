@@ -62,6 +62,8 @@ class Settings(BaseSettings):
     corroboration_km: float = Field(default=30.0, ge=0)
     corroboration_hours: float = Field(default=36.0, ge=0)
     state_window_days: float = Field(default=7.0, gt=0)
+    # How long a report id is remembered after its state expired, so that a late re-send changes nothing.
+    report_memory_days: float = Field(default=365.0, gt=0)
 
     # --- Local broker (sitrep broker up) -----------------------------------------------------------
     kafka_version: str = "4.4.0"

@@ -14,7 +14,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import func, select
@@ -63,7 +63,7 @@ def expected_rows(reports: Iterable[Mapping[str, Any]], settings: Settings | Non
     """Run the pure pipeline over ``reports`` (raw JSON dicts, topic order) and project its final rows."""
     settings = settings or Settings()
     pipeline = Pipeline.from_settings(settings)
-    decisions = DecisionLog(pipeline, timedelta(days=settings.state_window_days))
+    decisions = DecisionLog.from_settings(pipeline, settings)
     report_rows: dict[str, ReportKey] = {}
     mentions: set[MentionKey] = set()
     events: dict[str, EventKey] = {}

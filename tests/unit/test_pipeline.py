@@ -127,30 +127,33 @@ def test_a_tombstone_in_the_log_advances_the_offset_and_decides_nothing(pipeline
     assert decisions.in_step(1) and decisions.state.reports == {}
 
 
-def test_a_re_sent_stretch_of_the_raw_log_decides_nothing_anew_even_after_an_expiry(
+def test_reports_sent_again_decide_nothing_anew_even_after_their_state_expired(
     pipeline: Pipeline,
 ) -> None:
-    """A restarted prepare agent appends its uncommitted raw offsets to the log again. In CI a full
-    re-send arrived after the owner had expired the first week: deciding the expired reports afresh
-    filed them under events created after them. The fold must end as if the re-send never happened."""
+    """Reports come again: a restarted prepare agent forwards its uncommitted raw offsets a second time,
+    a user re-runs ``sitrep ingest`` (new raw offsets). In CI such a re-send arrived after the owner had
+    expired the first week: deciding the expired reports afresh filed them under events created after
+    them. The fold must end as if the re-sends never happened, and they must not move the expiry clock."""
     from datetime import timedelta
 
     from sitrep.pipeline import DecisionLog
 
     places = ["Kherson", "Odesa", "Sumy", "Kharkiv", "Dnipro", "Mykolaiv"]
-    log = [
-        pipeline.dump_prepared(
-            pipeline.prepare(
-                Report(
-                    id=f"r{i}",
-                    text=f"A Russian drone struck a minibus in {place}, killing {i + 1} people.",
-                    published_at=datetime(2025, 6, 20 + i, 9, tzinfo=UTC),
-                ),
-                Origin("reports-raw-v1", 0, i),
+
+    def prepared(offset_base: int) -> list[bytes]:
+        return [
+            pipeline.dump_prepared(
+                pipeline.prepare(
+                    Report(
+                        id=f"r{i}",
+                        text=f"A Russian drone struck a minibus in {place}, killing {i + 1} people.",
+                        published_at=datetime(2025, 6, 20 + i, 9, tzinfo=UTC),
+                    ),
+                    Origin("reports-raw-v1", 0, offset_base + i),
+                )
             )
-        )
-        for i, place in enumerate(places)
-    ]
+            for i, place in enumerate(places)
+        ]
 
     def fold(values: list[bytes]) -> tuple[DecisionLog, list[dict[str, object] | None]]:
         decisions = DecisionLog(pipeline, timedelta(days=1))
@@ -158,13 +161,20 @@ def test_a_re_sent_stretch_of_the_raw_log_decides_nothing_anew_even_after_an_exp
         outcomes = [decisions.apply(offset, value) for offset, value in enumerate(values)]
         return decisions, [o.record if o else None for o in outcomes]
 
-    straight, first = fold(log)
-    resent, records = fold(log + log)
-
-    assert resent.state == straight.state
-    assert (resent.high, resent.decided, resent.resent) == (straight.high, 6, 6)
-    assert records[:6] == first
-    # Days 20-23 expired at the sixth decision (window 1 day before the 25th): skipped, not re-decided.
-    assert records[6:10] == [None] * 4
-    # Days 24-25 are still in the window: their recorded decisions come back unchanged for the sink.
-    assert records[10:] == first[4:]
+    once = prepared(0)
+    straight, first = fold(once)
+    for again in (once, prepared(100)):  # the prepare agent's re-send; a re-run of the producer
+        resent, records = fold(once + again)
+        assert resent.state == straight.state
+        assert resent.forgotten == straight.forgotten and set(resent.forgotten) == {"r0", "r1", "r2", "r3"}
+        assert (resent.decided, resent.resent) == (6, 6)
+        assert records[:6] == first
+        # Days 20-23 expired at the sixth decision (window 1 day before the 25th): skipped, not re-decided.
+        assert records[6:10] == [None] * 4
+        # Days 24-25 are still in the window: their recorded decisions come back unchanged for the sink.
+        # (The report row names the raw offset it was last read from.)
+        decision = ("id", "duplicate_of", "duplicate_kind", "fingerprint")
+        assert [[r and r["report"][k] for k in decision] for r in records[10:]] == [
+            [r and r["report"][k] for k in decision] for r in first[4:]
+        ]
+        assert [r and r["mentions"] for r in records[10:]] == [r and r["mentions"] for r in first[4:]]
