@@ -14,6 +14,7 @@ Datetimes are ISO 8601 strings with an offset, dates ISO strings; already-parsed
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -364,13 +365,13 @@ def _stage_and_upsert(
     key: Sequence[str],
     rows: Sequence[Row],
 ) -> None:
-    staging = f"_stage_{target.name}"
-    # ON COMMIT DROP: the staging table always matches the live schema, and nothing leaks between batches.
-    cursor.execute(
-        sql.SQL("CREATE TEMP TABLE {} (LIKE {} INCLUDING DEFAULTS) ON COMMIT DROP").format(
-            sql.Identifier(staging), sql.Identifier(target.name)
-        )
-    )
+    # One staging table per connection, emptied at every commit (ON COMMIT DELETE ROWS): creating and
+    # dropping four temporary tables per batch was a tenth of the COPY path's time (catalog writes). Its
+    # name carries the columns this code writes, so a deployment with other columns never reuses it.
+    digest = hashlib.sha1(",".join(columns).encode()).hexdigest()[:10]
+    staging = f"_stage_{target.name}_{digest}"
+    create = "CREATE TEMP TABLE IF NOT EXISTS {} (LIKE {} INCLUDING DEFAULTS) ON COMMIT DELETE ROWS"
+    cursor.execute(sql.SQL(create).format(sql.Identifier(staging), sql.Identifier(target.name)))
     _copy_into(cursor, staging, columns, rows)
     stmt = postgresql.insert(target).from_select(
         list(columns), select(*[column(c) for c in columns]).select_from(table(staging))

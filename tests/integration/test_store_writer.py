@@ -190,3 +190,27 @@ def test_dead_letters_are_recorded_once_per_offset_with_long_payloads_cut(store:
         True,
     )
     assert len(row.payload) == DEAD_LETTER_PAYLOAD_BYTES
+
+
+def test_the_copy_path_reuses_its_staging_tables_and_leaves_them_empty_after_each_commit(pg_url: str) -> None:
+    from sqlalchemy import text
+
+    migrate.upgrade(pg_url)
+    engine = make_engine(pg_url)  # used by one thread: the pool hands back the same connection
+    try:
+        write_batch(engine, [curated_item(1), curated_item(2)], method="copy")
+        write_batch(engine, [curated_item(3)], method="copy")
+        with engine.connect() as connection:
+            mine = "SELECT relname FROM pg_class WHERE relnamespace = pg_my_temp_schema() AND relkind = 'r'"
+            staging = connection.execute(text(mine)).scalars().all()
+            rows = {n: connection.execute(text(f'SELECT count(*) FROM "{n}"')).scalar_one() for n in staging}
+        # One staging table per target table written (reports, mentions, events), created once, empty now.
+        assert sorted(name.rsplit("_", 1)[0] for name in staging) == [
+            "_stage_event_mentions",
+            "_stage_events",
+            "_stage_reports",
+        ], staging
+        assert set(rows.values()) == {0}, rows
+        assert count(engine, Report) == 3
+    finally:
+        engine.dispose()
