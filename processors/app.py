@@ -194,6 +194,12 @@ def stop_on_failure(agent: Callable[[faust.StreamT[Any]], Awaitable[None]]) -> A
         try:
             await agent(stream)
         except Exception:
+            app = getattr(stream, "app", None)
+            if app is not None and app.should_stop:
+                # Shutting down (SIGTERM): a send or fetch cut short is expected; nothing unacknowledged
+                # is committed, and the clean exit goes on.
+                log.info("agent %s stopped mid-batch during shutdown", agent.__name__, exc_info=True)
+                return
             log.critical(
                 "agent %s failed; the worker exits so that its unacknowledged input is read again",
                 agent.__name__,
@@ -332,7 +338,7 @@ def build(
             count_in(events)
             for event in events:
                 outcome = decisions.apply(event.message.offset, event.message.value)
-                if outcome is None:  # a tombstone or an expired re-send: nothing to decide
+                if outcome is None:  # a tombstone, or a report decided long ago: nothing to do
                     continue
                 report_id = str(outcome.record["report"]["id"])
                 await outbox.send(curated_name, report_id.encode(), orjson.dumps(outcome.record))

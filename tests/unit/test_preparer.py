@@ -141,3 +141,20 @@ def test_an_agent_that_fails_unexpectedly_ends_the_worker_process_with_code_70()
     assert done.returncode == 70, done.stderr[-2000:]
     assert "carried on" not in done.stdout
     assert "agent agent failed" in done.stderr and "RuntimeError: broken invariant" in done.stderr
+
+
+def test_an_agent_cut_short_by_shutdown_returns_quietly() -> None:
+    script = (
+        "import asyncio\n"
+        "from types import SimpleNamespace\n"
+        "from processors.app import stop_on_failure\n"
+        "async def agent(stream):\n"
+        "    raise ConnectionError('producer closed')\n"
+        "asyncio.run(stop_on_failure(agent)(SimpleNamespace(app=SimpleNamespace(should_stop=True))))\n"
+        "print('carried on')\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=60, check=False
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "carried on" in done.stdout
