@@ -48,6 +48,7 @@ from sitrep.errors import InvalidReport, SinkUnavailable, StoreRejected
 from sitrep.model import EVENT_TYPES
 from sitrep.pipeline import DecisionLog, Origin, Pipeline
 from sitrep.settings import Settings
+from sitrep.topics import MESSAGE_HEADROOM
 
 log = logging.getLogger("sitrep.worker")
 
@@ -87,13 +88,13 @@ def create_app(settings: Settings) -> faust.App:
         key_serializer="raw",
         consumer_auto_offset_reset="earliest",
         producer_acks=-1,
-        producer_max_request_size=settings.max_message_bytes + 65_536,
+        producer_max_request_size=settings.max_message_bytes + MESSAGE_HEADROOM,
         # One batch per partition per produce request, and aiokafka waits for a request's answer before
         # sending the next to the same broker; with the default 16 KiB batches the curate agent (a ~4 KiB
         # curated record and ~7 event messages per report) needed over a hundred round trips per input
         # batch and was the slowest stage (bench/README.md). Batches as large as a topic accepts (a batch
         # is one record batch on the broker, so it may not exceed the topics' max.message.bytes).
-        producer_max_batch_size=settings.max_message_bytes + 65_536,
+        producer_max_batch_size=settings.max_message_bytes + MESSAGE_HEADROOM,
         producer_linger=0.005,
         consumer_max_fetch_size=max(4 * 1024 * 1024, settings.max_message_bytes * 2),
         # Committing offsets every second stalled the whole worker: each commit overran its interval

@@ -27,6 +27,7 @@ import schemas
 from sitrep.errors import InvalidReport
 from sitrep.pipeline import Origin, Pipeline
 from sitrep.settings import Settings
+from sitrep.topics import MESSAGE_HEADROOM
 
 log = logging.getLogger("sitrep.worker")
 
@@ -68,15 +69,15 @@ def prepare_one(pipeline: Pipeline, job: RawJob, max_bytes: int) -> Result:
     prepared = pipeline.prepare(report, job.origin)
     seconds = time.perf_counter() - start
     value = pipeline.dump_prepared(prepared)
-    if len(value) > max_bytes:
+    if len(value) > max_bytes + MESSAGE_HEADROOM:
         # The report with what was read from it (and later its curated record, of about the same size)
-        # must fit the topics downstream, whose limit is the same: dead-letter it here rather than let
+        # must fit the topics downstream (the limit plus a headroom): dead-letter it here rather than let
         # the broker refuse it on every retry.
         return Rejected(
             InvalidReport(
                 "too_large",
-                f"the prepared report is {len(value)} bytes (text and extracted events), over the limit "
-                f"of {max_bytes}",
+                f"the prepared report is {len(value)} bytes (text and extracted events), over the "
+                f"topics' limit of {max_bytes + MESSAGE_HEADROOM}",
             )
         )
     return Ready(report.id.encode(), value, seconds)

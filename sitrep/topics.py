@@ -39,11 +39,16 @@ def owned_topics(settings: Settings) -> dict[str, int]:
     return topics
 
 
+#: What every topic accepts beyond ``max_message_bytes``: a raw report at the limit becomes a prepared and a
+#: curated message with what was read from it (events, spans), and a dead letter gains headers.
+MESSAGE_HEADROOM = 65_536
+
+
 def topic_configs(settings: Settings, name: str) -> dict[str, str]:
     """Per-topic broker settings: the raw reports and their dead letters are the system of record
     that replays rebuild the store from, so they are kept forever (the broker default is 7 days);
     every topic accepts the largest message sitrep lets through."""
-    configs = {"max.message.bytes": str(settings.max_message_bytes + 65_536)}
+    configs = {"max.message.bytes": str(settings.max_message_bytes + MESSAGE_HEADROOM)}
     if name in (settings.topic_raw, settings.topic_dlq):
         configs["retention.ms"] = "-1"
     elif name == settings.topic_prepared:

@@ -12,6 +12,7 @@ from pathlib import Path
 import orjson
 import pytest
 
+import schemas
 from processors.preparer import Preparer, RawJob, Ready, Rejected, prepare_one
 from sitrep.pipeline import Origin, Pipeline
 from sitrep.settings import Settings
@@ -118,9 +119,16 @@ def test_a_broken_pool_is_replaced_and_its_batch_done_inline(pipeline: Pipeline)
 def test_a_report_whose_prepared_form_exceeds_the_limit_is_dead_lettered_as_too_large(
     pipeline: Pipeline,
 ) -> None:
-    text = " ".join(f"A drone struck a bus in Kherson, killing {i + 1} people." for i in range(12))
+    from sitrep.topics import MESSAGE_HEADROOM
+
+    text = " ".join(f"A drone struck a bus in Kherson, killing {i % 9 + 1} people." for i in range(500))
     raw = orjson.dumps({"id": "big", "text": text})
-    limit = len(raw) + 100  # the raw message fits; with its extracted events it does not
+    assert len(
+        pipeline.dump_prepared(
+            pipeline.prepare(schemas.decode_report(raw, max_bytes=1 << 20), Origin("r", 0, 0))
+        )
+    ) > (len(raw) + MESSAGE_HEADROOM), "the extracted events must outgrow the headroom for this test"
+    limit = len(raw) + 100  # the raw message fits; with its extracted events it does not fit the topics
     result = prepare_one(pipeline, RawJob(raw, Origin("reports-raw-v1", 0, 0)), limit)
     assert isinstance(result, Rejected)
     assert result.error.reason == "too_large" and "prepared report" in result.error.detail
