@@ -118,6 +118,12 @@ def local_stack(settings: Settings) -> Iterator[Stack]:
     from sinks.migrate import upgrade
     from sitrep import broker
 
+    # Checked before anything starts, so a refusal leaves nothing running behind it.
+    if not _port_free(settings.web_host, settings.web_port):
+        raise SitrepError(
+            f"port {settings.web_port} on {settings.web_host} is taken (another sitrep worker?): "
+            "stop it or set SITREP_WEB_PORT"
+        )
     started_broker = False
     bootstrap = settings.kafka_bootstrap_servers
     if not _reachable(bootstrap):
@@ -135,11 +141,6 @@ def local_stack(settings: Settings) -> Iterator[Stack]:
     upgrade(url)
     console.print("[green]store[/] migrated")
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    if not _port_free(settings.web_host, settings.web_port):
-        raise SitrepError(
-            f"port {settings.web_port} on {settings.web_host} is taken (another sitrep worker?): "
-            "stop it or set SITREP_WEB_PORT"
-        )
     log_path = settings.data_dir / "worker.log"
     env = {**os.environ, "SITREP_KAFKA_BOOTSTRAP_SERVERS": bootstrap}
     with log_path.open("ab") as log:
@@ -170,6 +171,9 @@ def _port_free(host: str, port: int) -> bool:
     import socket
 
     with socket.socket() as sock:
+        # As the worker's web server binds (aiohttp sets SO_REUSEADDR): connections of a worker that
+        # just stopped, lingering in TIME_WAIT, must not make the port look taken.
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             sock.bind((host, port))
         except OSError:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -182,3 +183,26 @@ def test_each_kind_of_trouble_makes_the_deployment_unhealthy(change: dict[str, o
 def test_lag_and_dead_letters_alone_do_not_make_the_deployment_unhealthy() -> None:
     busy = _status(lag=[PartitionLag("raw", 0, 0, 10_000)], dead_letters_last_hour={"raw-dlq": 50})
     assert problems(busy) == []
+
+
+def test_demo_refuses_a_taken_web_port_before_it_starts_anything(tmp_path: Path) -> None:
+    import socket
+
+    from sitrep.commands.operator import local_stack
+    from sitrep.errors import SitrepError
+    from sitrep.settings import Settings
+
+    with socket.socket() as held:
+        held.bind(("127.0.0.1", 0))
+        held.listen()
+        port = held.getsockname()[1]
+        settings = Settings(
+            web_port=port,
+            data_dir=tmp_path / "var",
+            # Nothing answers here: checked after the port, this would be the error instead.
+            kafka_bootstrap_servers="127.0.0.1:1",
+            database_url=f"sqlite:///{tmp_path}/sitrep.db",  # type: ignore[arg-type]
+        )
+        with pytest.raises(SitrepError, match=f"port {port} on 127.0.0.1 is taken"), local_stack(settings):
+            pass
+    assert not (tmp_path / "sitrep.db").exists(), "nothing is migrated before the refusal"
