@@ -184,12 +184,7 @@ def assert_no_loss_or_duplicates(expected: Rows, stored: Rows) -> None:
 
 def assert_exactly(expected: Rows, stored: Rows) -> None:
     """0 lost, 0 duplicated, every decision equal; the message names the first differences."""
-    assert stored.duplicated == {"reports": 0, "event_mentions": 0, "events": 0}, stored.duplicated
-    lost = sorted(set(expected.reports) - set(stored.reports))
-    extra = sorted(set(stored.reports) - set(expected.reports))
-    assert not lost and not extra, (
-        f"reports lost {lost[:10]} ({len(lost)}), unexpected {extra[:10]} ({len(extra)})"
-    )
+    assert_no_loss_or_duplicates(expected, stored)
     wrong = [k for k, v in expected.reports.items() if stored.reports[k] != v]
     assert not wrong, (
         f"{len(wrong)} duplicate decisions differ, e.g. "

@@ -20,6 +20,13 @@ from sitrep.settings import Settings
 ROOT = Path(__file__).resolve().parents[2]
 
 
+def run_python(script: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+    """Run ``script`` in a fresh interpreter at the project root (exit codes and signals stay its own)."""
+    return subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=timeout, check=False
+    )
+
+
 def _jobs() -> list[RawJob]:
     good = [
         {"id": f"p{i}", "text": f"A drone struck a bus in Kherson, killing {i + 1} people.", "source": "wire"}
@@ -76,9 +83,7 @@ def test_pool_processes_end_when_the_worker_is_killed() -> None:
         "print(' '.join(str(q) for q in p._pool._processes), flush=True)\n"
         "os.kill(os.getpid(), signal.SIGKILL)\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=120, check=False
-    )
+    done = run_python(script, timeout=120)
     assert done.returncode == -9, done.stderr[-2000:]
     children = [int(pid) for pid in done.stdout.split()]
     assert len(children) == 2, done.stdout
@@ -143,9 +148,7 @@ def test_an_agent_that_fails_unexpectedly_ends_the_worker_process_with_code_70()
         "asyncio.run(stop_on_failure(agent)(None))\n"
         "print('carried on')\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=60, check=False
-    )
+    done = run_python(script)
     assert done.returncode == 70, done.stderr[-2000:]
     assert "carried on" not in done.stdout
     assert "agent agent failed" in done.stderr and "RuntimeError: broken invariant" in done.stderr
@@ -161,8 +164,6 @@ def test_an_agent_cut_short_by_shutdown_returns_quietly() -> None:
         "asyncio.run(stop_on_failure(agent)(SimpleNamespace(app=SimpleNamespace(should_stop=True))))\n"
         "print('carried on')\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=60, check=False
-    )
+    done = run_python(script)
     assert done.returncode == 0, done.stderr[-2000:]
     assert "carried on" in done.stdout
