@@ -20,7 +20,7 @@ from sqlalchemy import select
 
 from sinks.models import Event, Report
 from sinks.store import make_engine
-from tests.fixtures.pipeline import WorkerProcess, sitrep
+from tests.fixtures.pipeline import WorkerProcess, free_port, sitrep
 
 pytestmark = pytest.mark.integration
 
@@ -54,7 +54,8 @@ def test_seed_and_a_second_report_corroborate_six_events_across_partitions_and_w
     second = start_worker(
         {
             **env,
-            "SITREP_WEB_PORT": str(int(env["SITREP_WEB_PORT"]) + 1),
+            # A port of its own: "the first one + 1" was once taken (CI: address already in use).
+            "SITREP_WEB_PORT": str(free_port()),
             "SITREP_DATA_DIR": env["SITREP_DATA_DIR"] + "-2",
         }
     )
