@@ -26,4 +26,5 @@ def load_classifier(rules_path: Path | None = None) -> Classifier:
 
 @lru_cache(maxsize=4)
 def _load(rules_path: Path) -> Classifier:
-    return Classifier(load_rules(rules_path), build_gazetteer())
+    rules = load_rules(rules_path)
+    return Classifier(rules, build_gazetteer(region_aliases=rules.tables.get("region_alias", {})))

