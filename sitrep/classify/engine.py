@@ -67,6 +67,9 @@ _HEDGED = re.compile(
     r"\b(?:reportedly|allegedly|unconfirmed|purportedly|claimed|claims|possibly|presumably)\b"
 )
 _SPECIFIC = ("city", "admin1")
+# A strong strike phrase that names its stand-off weapon itself ("shelled", "air strike"), unlike "attacked
+# positions" or "fired on", which a ground action shares.
+_STAND_OFF = re.compile(r"air|aerial|missile|drone|rocket|artillery|mortar|shell|bomb|uav|kamikaze|ballistic")
 _SUFFIX_S = re.compile(r"(?<=\d)s$|(?<=[A-Z])s$")
 _MIL_PREFIX = re.compile(r"^(?:Mil|Aero)\s+")
 _DRONE_OPERATOR = re.compile(
@@ -178,6 +181,9 @@ class Classifier:
             # "killing its crew of three", "a crew of two were killed"
             ("count.crew", p("crew_of")),
             ("count.crew", p("crew_of_passive")),
+            ("count.aboard", p("all_n_aboard")),
+            # Headlines drop articles: "mine blast kills tractor driver".
+            ("count.one_object", p("object_single_bare")),
             ("count.one_subject", p("subject_one")),
             ("count.bodies", p("bodies_of")),
             ("count.bare_singular", p("bare_singular")),
@@ -320,6 +326,10 @@ class Classifier:
         sentence_has_strike = {"strike", "casualty"} <= sentence_cues and bool(
             self.rules.p("strike_strong").search(sentence) or self.rules.p("weapon_mention").search(sentence)
         )
+        # "Air defence was active; eight drones were destroyed": the clause after is the interception too.
+        sentence_intercepts = "airspace" in sentence_cues and bool(
+            self.rules.p("intercept").search(sentence) or self.rules.p("air_defence").search(sentence)
+        )
         out: list[tuple[int, int, tuple[_Draft, ...]]] = []
         for c_start, c_end in _bounded(_split(self._clause_split, original, 0, len(original)), original):
             clause = sentence[c_start:c_end]
@@ -327,7 +337,14 @@ class Classifier:
             if not cues - {"history"}:
                 continue
             found = self._clause(
-                clause, original[c_start:c_end], c_start, 0, history, sentence_has_strike, last_class, cues
+                clause,
+                original[c_start:c_end],
+                c_start,
+                0,
+                history,
+                (sentence_has_strike, sentence_intercepts),
+                last_class,
+                cues,
             )
             for draft in found:
                 if draft.killed is not None:
@@ -374,12 +391,16 @@ class Classifier:
         offset: int,
         s_index: int,
         history: bool,
-        sentence_has_strike: bool,
+        sentence_context: tuple[bool, bool],
         last_class: str | None,
         cues: frozenset[str],
     ) -> list[_Draft]:
-        """Read one clause. ``clause`` is lower-cased (for the rule patterns), ``original`` is as written."""
+        """Read one clause. ``clause`` is lower-cased (for the rule patterns), ``original`` is as written.
+
+        ``sentence_context``: whether the clause's sentence tells a strike, and an interception.
+        """
         r = self.rules
+        sentence_has_strike, sentence_intercepts = sentence_context
         span = Span(offset, offset + len(clause.rstrip(" .,;")))
         out: list[_Draft] = []
 
@@ -395,7 +416,7 @@ class Classifier:
                 name
                 for name in ("scramble", "airspace_closed", "air_alert", "air_defence", "intercept")
                 if (name not in _AIR_NEEDS or any(n in clause for n in _AIR_NEEDS[name]))
-                and r.p(name).search(clause)
+                and self._stated(r.p(name), clause)
             ]
             if "airspace" in cues
             else []
@@ -410,9 +431,14 @@ class Classifier:
         strike_rule = (
             None
             if history or "strike" not in cues
-            else self._strike(clause, intercepting="intercept" in air_rules)
+            else self._strike(clause, intercepting="intercept" in air_rules or sentence_intercepts)
         )
-        if loss and strike_rule != "strike.strong":
+        if (
+            loss
+            and strike_rule != "strike.strong"
+            and not (strike_rule == "strike.weapon_verb" and r.p("delivered_by").search(clause))
+        ):
+            # "crashed while shooting down air targets" is no strike; "destroyed by a Lancet" is one.
             strike_rule = None
         if "scramble" in air_rules and strike_rule != "strike.strong":
             # "jets were scrambled while the attack unfolded": the jets are the defender's, the attack is
@@ -478,22 +504,23 @@ class Classifier:
     def _strike(self, clause: str, intercepting: bool) -> str | None:
         r = self.rules
         strong = r.p("strike_strong").search(clause)
-        if strong and not self._hedged(clause, strong.start()):
-            return "strike.strong"
         weapon = r.p("weapon_mention").search(clause)
+        # "attacked positions with armoured vehicles", "fired on a car with small arms": no stand-off
+        # weapon, a ground action (TAXONOMY: not a strike).
+        if (
+            strong
+            and not self._hedged(clause, strong.start())
+            and (weapon or _STAND_OFF.search(strong.group(0)) or not r.p("ground_only").search(clause))
+        ):
+            return "strike.strong"
         if weapon:
             for verb in r.p("strike_verb").finditer(clause):
-                # "air defence destroyed 20 drones" is the interception, not a strike; "launched" still is.
+                # "air defence destroyed 20 drones" is the interception, not a strike. "28 of 31 drones
+                # launched by Russia" still tells the wave that was launched: that is the strike.
                 if intercepting and verb.group(0) in ("destroyed", "destroying"):
                     continue
-                if (
-                    intercepting
-                    and verb.group(0) in ("launched", "fired")
-                    and r.p("participle_launch").search(clause, max(0, verb.start() - 40), verb.start())
-                ):
-                    # "intercepted 28 of 31 drones launched by Russia": the launch qualifies the targets.
-                    continue
-                if not self._hedged(clause, min(weapon.start(), verb.start())):
+                at = min(weapon.start(), verb.start())
+                if not self._hedged(clause, at) and not self._hedged(clause, verb.start()):
                     return "strike.weapon_verb"
         if not intercepting:
             # "artillerymen destroyed a depot", "aviation struck positions": the arm names the weapon.
@@ -507,6 +534,10 @@ class Classifier:
 
     def _hedged(self, clause: str, at: int) -> bool:
         return bool(self.rules.p("hedge_before").search(clause, max(0, at - 45), at))
+
+    def _stated(self, pattern: re.Pattern[str], clause: str) -> bool:
+        """Whether ``pattern`` matches somewhere not hedged ("air alerts may be declared" is not one)."""
+        return any(not self._hedged(clause, m.start()) for m in pattern.finditer(clause))
 
     def _aircraft_loss(self, clause: str, original: str) -> tuple[str | None, str, int]:
         """The lost airframe (``""`` when unnamed), the rule that read it and where it is named."""
@@ -524,6 +555,8 @@ class Classifier:
                 continue
             before = clause[max(0, m.start() - 90) : m.start()]
             after = clause[m.end() :]
+            if r.p("loss_negated").search(before):
+                continue  # "no aircraft were lost"
             if (
                 r.p("loss_after").search(after)
                 or r.p("loss_before").search(before)
@@ -877,8 +910,10 @@ _TALLY_ITEM = re.compile(
 )
 
 _AIR_NEEDS: dict[str, tuple[str, ...]] = {
-    "scramble": ("scrambl",),
-    "airspace_closed": ("space", "airport", "airfield", "flights"),
+    "scramble": ("scrambl", "took off", "raised", "dispatched", "took to the air"),
+    "airspace_closed": (
+        *("space", "airport", "airfield", "flights", "traffic", "notam", "departures", "arrivals"),
+    ),
     "air_alert": ("alert", "alarm", "siren", "warning", "raid"),
     "air_defence": ("defen", "anti-aircraft"),
 }
@@ -913,6 +948,7 @@ _COUNT_NEEDS: dict[str, tuple[str, ...]] = {
     "count.killed_and_wounded": (" and wounded", " and injured"),
     "count.both": ("both", "all "),
     "count.crew": ("crew of",),
+    "count.aboard": ("all ",),
     "count.pair": (" and ",),
     "count.ordinal": _ORDINAL_WORDS,
     "count.ordinal_body": ("body of", "bodies of", "remains of", "corpse of", "corpses of"),

@@ -201,9 +201,16 @@ def test_no_published_time_means_no_weekday_date(classifier: Classifier) -> None
     assert event.occurred_on is None
 
 
-def test_interception_of_launched_drones_is_only_airspace_response(classifier: Classifier) -> None:
-    result = read(classifier, "Air defence intercepted 19 of 24 drones launched by Russia overnight.")
+def test_interception_alone_is_only_airspace_response(classifier: Classifier) -> None:
+    result = read(classifier, "Air defence intercepted 19 drones over the Kyiv region overnight.")
     assert result.labels == ("airspace_response",)
+
+
+def test_interception_of_a_wave_told_as_launched_is_also_the_strike(classifier: Classifier) -> None:
+    # The wave that was launched is the strike, however much of it was shot down (TAXONOMY: "Russia
+    # launched over 500 drones and missiles" is a strike), as in "Russia launched 60 drones, 51 of which...".
+    result = read(classifier, "Air defence intercepted 19 of 24 drones launched by Russia overnight.")
+    assert set(result.labels) == {"strike", "airspace_response"}
 
 
 def test_launch_with_partial_interception_is_strike_and_airspace_response(classifier: Classifier) -> None:

@@ -78,3 +78,84 @@ def test_russian_places_resolve_to_english_region_names(
     event = read(classifier, text).events[0]
     assert event.location is not None
     assert (event.location.name, event.location.admin1, event.location.country) == (name, admin1, "RU")
+
+
+# --- hedges, history and ground actions --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Russian drones may have hit a radar station in Crimea, analysts say.",
+        "The Kremlin threatens strikes on Kyiv if the talks collapse.",
+        "Troops attacked positions near Toretsk with infantry and armoured vehicles.",
+        "Soldiers fired on a car with small arms near the border.",
+    ],
+)
+def test_hedged_strikes_and_ground_actions_are_not_strikes(classifier: Classifier, text: str) -> None:
+    assert "strike" not in read(classifier, text).labels
+
+
+def test_a_toll_since_the_war_began_is_history(classifier: Classifier) -> None:
+    assert read(classifier, "More than 600 children killed since the war began, officials say.").events == ()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Officials urged residents not to ignore air raid alerts this winter.",
+        "The embassy advised citizens to take shelter as soon as air alerts are announced.",
+    ],
+)
+def test_advice_about_alerts_is_not_an_alert(classifier: Classifier, text: str) -> None:
+    assert "airspace_response" not in read(classifier, text).labels
+
+
+# --- headline grammar and counts ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "killed", "injured"),
+    [
+        ("Mine explosion kills farmer near Izium", 1, None),
+        ("Russian Su-25 crashes near Avdiivka, pilot killed", 1, None),
+        ("Kherson shelled: woman, 67, killed in her garden", 1, None),
+        ("Woman and her daughter killed as shell hits home in Nikopol", 2, None),
+        ("Three soldiers were seriously wounded in shelling of Kupiansk.", None, 3),
+        ("A Yak-52 trainer crashed near Kherson and all 12 on board were killed.", 12, None),
+        ("Russian strikes killed two residents of Kharkiv region and injured nine more.", 2, 9),
+    ],
+)
+def test_headline_and_wire_counts(
+    classifier: Classifier, text: str, killed: int | None, injured: int | None
+) -> None:
+    result = read(classifier, text)
+    assert "casualty" in result.labels
+    assert max((e.killed or 0 for e in result.events), default=0) == (killed or 0)
+    assert max((e.injured or 0 for e in result.events), default=0) == (injured or 0)
+
+
+# --- strikes, airspace, losses ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "labels"),
+    [
+        ("Russia pounds Kharkiv overnight", {"strike"}),
+        ("Missiles slam into Odesa port", {"strike"}),
+        ("Kaluga airport halted flights overnight.", {"airspace_response"}),
+        ("Rosaviatsia imposed temporary restrictions at Sochi airport.", {"airspace_response"}),
+        ("Poland published a NOTAM for its eastern border area.", {"airspace_response"}),
+        ("Air defence forces of Air Command East were in action over Dnipro.", {"airspace_response"}),
+        ("Two Romanian F-16s took off to monitor the border area.", {"airspace_response"}),
+        ("Ukrainian air defence was active over Poltava; five drones were destroyed.", {"airspace_response"}),
+        ("Russia launched 90 drones overnight. It said 71 were shot down.", {"strike", "airspace_response"}),
+        ("Ukrainian Su-24 shot down near Bakhmut, Russia says", {"aircraft_loss"}),
+        ("Orlan-10 drone downed by border guards near Sumy.", {"aircraft_loss"}),
+        ("Bombers launched cruise missiles at Kyiv from the Caspian; no aircraft were lost.", {"strike"}),
+        ("Strike on Saky airfield destroys three helicopters", {"strike", "aircraft_loss"}),
+        ("A Su-34 destroyed at Marinovka airbase by a Ukrainian drone.", {"aircraft_loss", "strike"}),
+    ],
+)
+def test_types_read_from_varied_grammar(classifier: Classifier, text: str, labels: set[str]) -> None:
+    assert set(read(classifier, text).labels) == labels
