@@ -67,6 +67,8 @@ _HEDGED = re.compile(
     r"\b(?:reportedly|allegedly|unconfirmed|purportedly|claimed|claims|possibly|presumably)\b"
 )
 _SPECIFIC = ("city", "admin1")
+# "20 drones destroyed over Kyiv": with air defence at work, the weapon is the one destroyed.
+_INTERCEPTED_VERB = re.compile(r"destroy|damag")
 # A sentence that opens another thread of the story: its incident is not the one told before it.
 _NEW_THREAD = re.compile(
     r"\s*(?:separately|elsewhere|meanwhile|in\s+(?:a|another)\s+(?:separate\s+)?(?:incident|attack|strike)|"
@@ -188,6 +190,7 @@ class Classifier:
             ("count.crew", p("crew_of")),
             ("count.crew", p("crew_of_passive")),
             ("count.aboard", p("all_n_aboard")),
+            ("count.survivors", p("survived_injured")),
             # Headlines drop articles: "mine blast kills tractor driver".
             ("count.one_object", p("object_single_bare")),
             ("count.one_subject", p("subject_one")),
@@ -505,12 +508,12 @@ class Classifier:
         )
         if (
             loss
-            and strike_rule != "strike.strong"
+            and strike_rule not in ("strike.strong", "strike.agent")
             and not (strike_rule == "strike.weapon_verb" and r.p("delivered_by").search(clause))
         ):
             # "crashed while shooting down air targets" is no strike; "destroyed by a Lancet" is one.
             strike_rule = None
-        if "scramble" in air_rules and strike_rule != "strike.strong":
+        if "scramble" in air_rules and strike_rule not in ("strike.strong", "strike.agent"):
             # "jets were scrambled while the attack unfolded": the jets are the defender's, the attack is
             # told elsewhere; the clause is the air-policing action only.
             strike_rule = None
@@ -580,15 +583,28 @@ class Classifier:
         if (
             strong
             and not self._hedged(clause, strong.start())
+            and not self._hedged(clause, strong.end())  # "Moscow threatens strikes on Kyiv"
             and (weapon or _STAND_OFF.search(strong.group(0)) or not r.p("ground_only").search(clause))
         ):
             return "strike.strong"
+        agent = r.p("weapon_agent").search(clause) if weapon else None
+        if (
+            agent
+            and not self._hedged(clause, agent.start())
+            and not self._hedged(clause, agent.end())
+            and not (intercepting and _INTERCEPTED_VERB.search(agent.group(0)))
+        ):
+            # "a drone kills a paramedic", "drones launched from lorries hit bombers": the weapon acts.
+            return "strike.agent"
         if weapon:
+            nouns = [(w.start(), w.end()) for w in r.p("weapon_mention").finditer(clause)]
             for verb in r.p("strike_verb").finditer(clause):
                 # "air defence destroyed 20 drones" is the interception, not a strike. "28 of 31 drones
                 # launched by Russia" still tells the wave that was launched: that is the strike.
-                if intercepting and verb.group(0) in ("destroyed", "destroying"):
+                if intercepting and verb.group(0) in ("destroyed", "destroying", "damaged"):
                     continue
+                if any(a <= verb.start() < b for a, b in nouns):
+                    continue  # "guided bombs" names the weapon; it is not the verb "bombs"
                 at = min(weapon.start(), verb.start())
                 if not self._hedged(clause, at) and not self._hedged(clause, verb.start()):
                     return "strike.weapon_verb"
@@ -603,7 +619,14 @@ class Classifier:
         return None
 
     def _hedged(self, clause: str, at: int) -> bool:
-        return bool(self.rules.p("hedge_before").search(clause, max(0, at - 45), at))
+        # The window stops at a colon: "Not an aircraft loss: air defence shot down ..." hedges nothing after.
+        start = max(0, at - 45)
+        start = max(start, clause.rfind(":", start, at) + 1)
+        return bool(self.rules.p("hedge_before").search(clause, start, at))
+
+    def _speculative(self, clause: str, at: int) -> bool:
+        """Speculation just before ``at`` (negation is not: casualty patterns read that themselves)."""
+        return bool(self.rules.p("speculative_before").search(clause, max(0, at - 30), at))
 
     def _stated(self, pattern: re.Pattern[str], clause: str) -> bool:
         """Whether ``pattern`` matches somewhere not hedged ("air alerts may be declared" is not one)."""
@@ -627,8 +650,11 @@ class Classifier:
             after = clause[m.end() :]
             if r.p("loss_negated").search(before):
                 continue  # "no aircraft were lost"
+            told_after = r.p("loss_after").search(after)
+            if told_after and self._hedged(clause, m.end() + told_after.end()):
+                continue  # "a Su-24 may have been hit"
             if (
-                r.p("loss_after").search(after)
+                told_after
                 or r.p("loss_before").search(before)
                 or r.p("loss_noun_near").search(before)
             ):
@@ -663,6 +689,9 @@ class Classifier:
                 q = _quantity_of(m)
                 if q is None:
                     continue
+                verb_at = m.start("v") if "v" in m.re.groupindex and m.group("v") else m.start()
+                if self._speculative(clause, verb_at):
+                    continue  # "the pilot was presumed dead", "a general possibly among the dead"
                 verb = m.group("v") if "v" in m.re.groupindex else "killed"
                 if name in _AGENT_PRONE and self._is_agent(clause, m):
                     continue
@@ -980,7 +1009,7 @@ _TALLY_ITEM = re.compile(
 )
 
 _AIR_NEEDS: dict[str, tuple[str, ...]] = {
-    "scramble": ("scrambl", "took off", "raised", "dispatched", "took to the air"),
+    "scramble": ("scrambl", "took off", "raised", "dispatched", "took to the air", "activated"),
     "airspace_closed": (
         *("space", "airport", "airfield", "flights", "traffic", "notam", "departures", "arrivals"),
     ),
@@ -1023,6 +1052,7 @@ _COUNT_NEEDS: dict[str, tuple[str, ...]] = {
     "count.both": ("both", "all "),
     "count.crew": ("crew of",),
     "count.aboard": ("all ",),
+    "count.survivors": ("survived with",),
     "count.pair": (" and ",),
     "count.ordinal": _ORDINAL_WORDS,
     "count.ordinal_body": ("body of", "bodies of", "remains of", "corpse of", "corpses of"),
@@ -1107,7 +1137,7 @@ def _quantity_of(m: re.Match[str]) -> Quantity | None:
     who = m.group("who") if "who" in groups else None
     n = m.group("n") if "n" in groups else None
     if n is None:
-        if who and " and " in who:
+        if who and (" and " in who or who.strip().lower().endswith("couple")):
             return Quantity(2)
         if who and not _PLURAL_END.search(who.strip()):
             return Quantity(1)
@@ -1118,6 +1148,8 @@ def _quantity_of(m: re.Match[str]) -> Quantity | None:
     digits = _ORDINAL_DIGITS.match(word)
     if digits:
         return Quantity(int(digits.group(1)))
+    if word in _ONE_WORDS and who is not None and who.strip().lower().endswith("couple"):
+        return Quantity(2)  # "an elderly couple"
     if word in _ONE_WORDS:
         if who is not None and _PLURAL_END.search(who.strip()) and word not in ("a", "an", "one", "another"):
             return None

@@ -207,3 +207,86 @@ def test_towns_abroad_resolve_to_their_region(
     event = read(classifier, text).events[0]
     assert event.location is not None
     assert (event.location.admin1, event.location.country) == (admin1, country)
+
+
+# --- a second round: weapons as agents, speculation, survivors, remains ----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "labels", "killed", "injured"),
+    [
+        ("Death toll from Odesa market strike climbs to 9", {"strike", "casualty"}, 9, None),
+        ("Shelling kills elderly couple in Kupiansk", {"strike", "casualty"}, 2, None),
+        ("Russian drone kills nurse, wounds three in Nikopol", {"strike", "casualty"}, 1, 3),
+        ("Israeli strikes on Gaza kill 12, health officials say", {"strike", "casualty"}, 12, None),
+        ("A missile broke through air defences and hit a hotel in Kyiv.", {"strike"}, None, None),
+        ("A Bayraktar TB2 strike destroyed a T-72 tank near Tokmak.", {"strike"}, None, None),
+        (
+            "Several dozen fatalities were reported after militants attacked the base.",
+            {"casualty"},
+            None,
+            None,
+        ),
+        (
+            "A group strike with precision weapons was carried out against military airfields.",
+            {"strike"},
+            None,
+            None,
+        ),
+        (
+            "A Mi-8 crashed on landing; both pilots survived with injuries.",
+            {"aircraft_loss", "casualty"},
+            None,
+            2,
+        ),
+        (
+            "A Su-30 was shot down over the Black Sea; its crew was killed.",
+            {"aircraft_loss", "casualty"},
+            None,
+            None,
+        ),
+        (
+            "FPV drones launched from lorries hit two Tu-22M3 bombers at the air base.",
+            {"strike", "aircraft_loss"},
+            None,
+            None,
+        ),
+    ],
+)
+def test_second_round_of_grammar(
+    classifier: Classifier, text: str, labels: set[str], killed: int | None, injured: int | None
+) -> None:
+    result = read(classifier, text)
+    assert set(result.labels) == labels
+    assert max((e.killed or 0 for e in result.events), default=0) == (killed or 0)
+    assert max((e.injured or 0 for e in result.events), default=0) == (injured or 0)
+
+
+@pytest.mark.parametrize(
+    ("text", "absent"),
+    [
+        ("Ukraine says it hit a command post in Crimea; a general possibly among the dead.", "casualty"),
+        ("The Su-25 went down near Bakhmut and the pilot was presumed dead.", "casualty"),
+        ("A Su-24 may have been hit near Odesa, Russian bloggers claim.", "aircraft_loss"),
+        ("It is unclear whether the fire at the depot was caused by shelling.", "strike"),
+        ("Over 200 strikes hit the Sumy region since July, officials said.", "strike"),
+        ("Soldiers found the remains of a Shahed drone in a field near Chelm.", "casualty"),
+        ("20 drones destroyed over Kyiv region, the air force says", "strike"),
+    ],
+)
+def test_speculation_history_and_debris_are_not_events(
+    classifier: Classifier, text: str, absent: str
+) -> None:
+    assert absent not in read(classifier, text).labels
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Sirens across Kharkiv as residents are told to take shelter",
+        "Airspace over the north of the country was closed for two hours.",
+        "Polish and allied aircraft were activated as Russia struck western Ukraine.",
+    ],
+)
+def test_more_airspace_responses(classifier: Classifier, text: str) -> None:
+    assert "airspace_response" in read(classifier, text).labels
