@@ -653,11 +653,7 @@ class Classifier:
             told_after = r.p("loss_after").search(after)
             if told_after and self._hedged(clause, m.end() + told_after.end()):
                 continue  # "a Su-24 may have been hit"
-            if (
-                told_after
-                or r.p("loss_before").search(before)
-                or r.p("loss_noun_near").search(before)
-            ):
+            if told_after or r.p("loss_before").search(before) or r.p("loss_noun_near").search(before):
                 return (
                     (_airframe_name(m.group(0)) if named else None) or "",
                     "aircraft.named" if named else "aircraft.generic",
