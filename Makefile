@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install run demo test test-unit check bench soak broker-up broker-down clean
+.PHONY: install run demo test test-unit check bench eval soak broker-up broker-down clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit("sitrep needs Python >= 3.11 (found %s)" % sys.version.split()[0]) if sys.version_info < (3, 11) else None'
@@ -41,6 +41,11 @@ check: install
 
 bench: install
 	$(BIN)/python bench/run_all.py
+
+## Classifier scores on the project's authored corpus (tests/data/eval) and, when present, the shared dev set.
+DEV_DATA ?= ../shared/data/dev
+eval: install
+	@for f in tests/data/eval/*.jsonl $(wildcard $(DEV_DATA)/*.jsonl); do $(BIN)/sitrep eval --gold $$f || exit 1; done
 
 soak: install
 	SITREP_SOAK=1 $(BIN)/python -m pytest -q tests/reliability -m slow $(PYTEST_ARGS)

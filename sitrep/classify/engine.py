@@ -55,7 +55,7 @@ _WEEKDAYS = {
 }
 _KILL_CLASS = re.compile(
     r"kill|dead|die|death|perish|slain|lives|life|fatal|murder|eliminat|liquidat|destroy|neutrali|lost|losing|"
-    r"bodies|corpses|succumb|slay|slew",
+    r"bodies|corpses|succumb|slay|slew|no survivors|not survive|n't survive",
     re.IGNORECASE,
 )
 _HURT_CLASS = re.compile(r"wound|injur|hurt|hospital|maim|shock|concuss|traumat", re.IGNORECASE)
@@ -67,6 +67,7 @@ _HEDGED = re.compile(
     r"\b(?:reportedly|allegedly|unconfirmed|purportedly|claimed|claims|possibly|presumably)\b"
 )
 _SPECIFIC = ("city", "admin1")
+_POSSESSOR = re.compile(r"^([A-Z][\w\-]+(?:\s[A-Z][\w\-]+)?)['\u2019]s\s")
 # "20 drones destroyed over Kyiv": with air defence at work, the weapon is the one destroyed.
 _INTERCEPTED_VERB = re.compile(r"destroy|damag")
 # A sentence that opens another thread of the story: its incident is not the one told before it.
@@ -191,6 +192,9 @@ class Classifier:
             ("count.crew", p("crew_of_passive")),
             ("count.aboard", p("all_n_aboard")),
             ("count.survivors", p("survived_injured")),
+            ("count.colon", p("colon_count")),  # "Reported fatalities: 74"
+            ("count.no_survivors", p("aboard_no_survivors")),
+            ("count.did_not_survive", p("did_not_survive")),
             # Headlines drop articles: "mine blast kills tractor driver".
             ("count.one_object", p("object_single_bare")),
             ("count.one_subject", p("subject_one")),
@@ -494,6 +498,14 @@ class Classifier:
             if "airspace" in cues
             else []
         )
+        if (
+            "airspace" in cues
+            and r.p("neighbour_country").search(clause)
+            and self._stated(r.p("stray_object"), clause)
+        ):
+            # "a drone crashed in Moldova's Ocnita district": a stray drone on a neighbour's soil is an
+            # airspace violation that neighbour reports.
+            air_rules.append("stray")
         if loss:
             # "crashed while shooting down air targets": the interception is the loss's circumstance.
             air_rules = [n for n in air_rules if n not in ("intercept", "air_defence")]
@@ -630,7 +642,10 @@ class Classifier:
 
     def _stated(self, pattern: re.Pattern[str], clause: str) -> bool:
         """Whether ``pattern`` matches somewhere not hedged ("air alerts may be declared" is not one)."""
-        return any(not self._hedged(clause, m.start()) for m in pattern.finditer(clause))
+        return any(
+            not self._hedged(clause, m.start()) and not self._speculative(clause, m.end())
+            for m in pattern.finditer(clause)
+        )
 
     def _aircraft_loss(self, clause: str, original: str) -> tuple[str | None, str, int]:
         """The lost airframe (``""`` when unnamed), the rule that read it and where it is named."""
@@ -844,7 +859,12 @@ class Classifier:
                     if kind.startswith(("direction", "axis"))
                     else ""
                 )
-                raw.append((m.start(), k.end(), m.group("name") + mark, True))
+                owner = _POSSESSOR.match(m.group("name"))
+                if owner and mark == "~":
+                    # "Kherson's Tsentralnyi district": the district is a part of the town that owns it.
+                    raw.append((m.start(), m.start() + len(owner.group(1)), owner.group(1), False))
+                else:
+                    raw.append((m.start(), k.end(), m.group("name") + mark, True))
                 covered.append((m.start(), k.end()))
         gazetteer = self.gazetteer
         for m in self.rules.p("proper_cs").finditer(text):
@@ -1005,7 +1025,10 @@ _TALLY_ITEM = re.compile(
 )
 
 _AIR_NEEDS: dict[str, tuple[str, ...]] = {
-    "scramble": ("scrambl", "took off", "raised", "dispatched", "took to the air", "activated"),
+    "scramble": (
+        *("scrambl", "took off", "raised", "dispatched", "took to the air", "activated", "airborne"),
+        *("identify", "intercept", "escort", "shadow", "monitor", "policing"),
+    ),
     "airspace_closed": (
         *("space", "airport", "airfield", "flights", "traffic", "notam", "departures", "arrivals"),
     ),
@@ -1049,6 +1072,9 @@ _COUNT_NEEDS: dict[str, tuple[str, ...]] = {
     "count.crew": ("crew of",),
     "count.aboard": ("all ",),
     "count.survivors": ("survived with",),
+    "count.colon": (":", " - ", " \u2013 "),
+    "count.no_survivors": ("survivors",),
+    "count.did_not_survive": ("survive",),
     "count.pair": (" and ",),
     "count.ordinal": _ORDINAL_WORDS,
     "count.ordinal_body": ("body of", "bodies of", "remains of", "corpse of", "corpses of"),

@@ -357,6 +357,10 @@ def _regions_by_capital(
         elif alias:
             word = _TYPE_WORDS.get(str(sub.type).lower())
             display = f"{alias} {word}" if word and word not in alias.lower() else alias
+        elif capital is not None and found == key and capital[2].isascii():
+            # Named after its capital, perhaps under another spelling ("Al Lādhiqīyah" → Latakia, "Bayrūt" →
+            # Beirut, "Baghdād" → Baghdad): the town's English name is the one news and reference data use.
+            display = capital[2]
         place = Place(display, display, iso, None, None, "admin1")
         by_name[(iso, name)] = place
         if capital is not None:

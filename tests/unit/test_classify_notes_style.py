@@ -290,3 +290,89 @@ def test_speculation_history_and_debris_are_not_events(
 )
 def test_more_airspace_responses(classifier: Classifier, text: str) -> None:
     assert "airspace_response" in read(classifier, text).labels
+
+
+# --- a third round: monitor layouts, stray drones, air policing, possessive districts -------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "labels", "killed"),
+    [
+        (
+            "12 May 2024. Syria — Idlib. Air strikes on a market. Reported fatalities: 9.",
+            {"strike", "casualty"},
+            9,
+        ),
+        (
+            "An An-26 with 19 on board was found crashed in the hills, no survivors.",
+            {"aircraft_loss", "casualty"},
+            19,
+        ),
+        ("The Su-27 crashed at Lviv airport during a display; its pilot did not survive.", None, 1),
+        ("A husband and wife died when a drone hit their car near Valuyki.", {"strike", "casualty"}, 2),
+        (
+            "Eleven people are now confirmed dead after the missile strike on Sumy.",
+            {"strike", "casualty"},
+            11,
+        ),
+        ("A cyclist was killed by a Russian FPV drone near Izium.", {"strike", "casualty"}, 1),
+        ("A shell lands in a Kherson courtyard, killing two.", {"strike", "casualty"}, 2),
+        ("A warehouse burned after an overnight Shahed raid on Zhytomyr; nobody was hurt.", {"strike"}, None),
+        ("No casualties after a drone strikes a substation in Kursk, officials say.", {"strike"}, None),
+        ("Russia fires 300 drones and 20 missiles at Ukraine overnight.", {"strike"}, None),
+    ],
+)
+def test_third_round_of_grammar(
+    classifier: Classifier, text: str, labels: set[str] | None, killed: int | None
+) -> None:
+    result = read(classifier, text)
+    if labels is not None:
+        assert set(result.labels) == labels
+    assert max((e.killed or 0 for e in result.events), default=0) == (killed or 0)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A drone crashed in a field in Moldova's Soroca district overnight.",
+        "Two drones fell near villages in Romania's Tulcea county; nobody was hurt.",
+        "RAF Typhoons were launched to shadow two Russian bombers over the North Sea.",
+        "Gripens went up from Ronneby to identify a Russian Il-20 east of Gotland.",
+        "Two Eurofighters were airborne as drones struck the port of Izmail.",
+        "Sochi airport is not receiving or sending aircraft, the aviation agency said.",
+        "An RO-ALERT message was sent to residents of Galati county.",
+    ],
+)
+def test_third_round_of_airspace(classifier: Classifier, text: str) -> None:
+    assert "airspace_response" in read(classifier, text).labels
+
+
+@pytest.mark.parametrize(
+    ("text", "absent"),
+    [
+        (
+            "An object, possibly a drone, may have entered Polish airspace, officials said.",
+            "airspace_response",
+        ),
+        ("Air defence intercepted Russian attack drones over Kharkiv; no damage was reported.", "strike"),
+        ("NATO jets were launched to identify Russian aircraft over the Baltic.", "strike"),
+        ("Over 2,000 civilians were killed in the first six months of the year, the UN said.", "casualty"),
+        ("Five Su-27s were reportedly destroyed at the air base.", "casualty"),
+    ],
+)
+def test_third_round_of_non_events(classifier: Classifier, text: str, absent: str) -> None:
+    assert absent not in read(classifier, text).labels
+
+
+@pytest.mark.parametrize(
+    ("text", "admin1", "country"),
+    [
+        ("A drone attack killed a man in Kherson's Tsentralnyi district.", "Kherson oblast", "UA"),
+        ("Israeli strikes hit the port of Latakia.", "Latakia", "SY"),
+        ("Israeli warplanes struck Beirut's southern suburbs, killing three.", "Beirut", "LB"),
+    ],
+)
+def test_more_places(classifier: Classifier, text: str, admin1: str, country: str) -> None:
+    event = read(classifier, text).events[0]
+    assert event.location is not None
+    assert (event.location.admin1, event.location.country) == (admin1, country)
