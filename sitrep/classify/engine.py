@@ -67,6 +67,10 @@ _HEDGED = re.compile(
     r"\b(?:reportedly|allegedly|unconfirmed|purportedly|claimed|claims|possibly|presumably)\b"
 )
 _SPECIFIC = ("city", "admin1")
+_INTERCEPT_WORDS = re.compile(
+    r"shot\s+down|shooting\s+down|intercept|downed|air[- ]defen|anti-aircraft|repel"
+)
+_ONE_WAY_COUNT = re.compile(r"\d+\s+(?:[\w\-]+\s+)?(?:drones|uavs|missiles|shaheds|rockets)\b")
 _POSSESSOR = re.compile(r"^([A-Z][\w\-]+(?:\s[A-Z][\w\-]+)?)['\u2019]s\s")
 # "20 drones destroyed over Kyiv": with air defence at work, the weapon is the one destroyed.
 _INTERCEPTED_VERB = re.compile(r"destroy|damag")
@@ -174,6 +178,7 @@ class Classifier:
             ("count.died_of_wounds", p("died_of_wounds")),
             ("count.there_is_dead", p("there_is_dead")),
             ("count.toll", p("death_toll")),
+            ("count.toll", p("toll_brought")),
             ("count.killed_and_wounded", p("count_killed_and_wounded")),
             ("count.ordinal", p("ordinal_victim")),
             ("count.ordinal_body", p("ordinal_body")),
@@ -195,6 +200,7 @@ class Classifier:
             ("count.colon", p("colon_count")),  # "Reported fatalities: 74"
             ("count.no_survivors", p("aboard_no_survivors")),
             ("count.did_not_survive", p("did_not_survive")),
+            ("count.pronoun", p("pronoun_victim")),
             # Headlines drop articles: "mine blast kills tractor driver".
             ("count.one_object", p("object_single_bare")),
             ("count.one_subject", p("subject_one")),
@@ -485,7 +491,8 @@ class Classifier:
         aircraft, loss_rule, loss_at = (
             self._aircraft_loss(clause, original) if "aircraft" in cues else (None, "", 0)
         )
-        loss = aircraft is not None and not history
+        # "hit by fire, it landed safely", "Not a loss: ... was repaired": damaged, not lost.
+        loss = aircraft is not None and not history and not r.p("loss_veto").search(clause)
 
         # airspace response ---------------------------------------------------------------------------
         air_rules = (
@@ -506,8 +513,9 @@ class Classifier:
             # "a drone crashed in Moldova's Ocnita district": a stray drone on a neighbour's soil is an
             # airspace violation that neighbour reports.
             air_rules.append("stray")
-        if loss:
-            # "crashed while shooting down air targets": the interception is the loss's circumstance.
+        if loss and not _ONE_WAY_COUNT.search(clause):
+            # "crashed while shooting down air targets": the interception is the loss's circumstance
+            # (unless it counts one-way weapons of its own: "a Su-25 and 112 drones were shot down").
             air_rules = [n for n in air_rules if n not in ("intercept", "air_defence")]
         if history:
             air_rules = []
@@ -525,6 +533,13 @@ class Classifier:
         ):
             # "crashed while shooting down air targets" is no strike; "destroyed by a Lancet" is one.
             strike_rule = None
+        if (
+            air_rules == ["intercept"]
+            and strike_rule in ("strike.strong", "strike.agent")
+            and not _INTERCEPT_WORDS.search(clause)
+        ):
+            # "drones hit a hangar, destroying two TB2 UAVs": the strike destroyed them, not air defence.
+            air_rules = []
         if "scramble" in air_rules and strike_rule not in ("strike.strong", "strike.agent"):
             # "jets were scrambled while the attack unfolded": the jets are the defender's, the attack is
             # told elsewhere; the clause is the air-policing action only.
@@ -1072,9 +1087,10 @@ _COUNT_NEEDS: dict[str, tuple[str, ...]] = {
     "count.crew": ("crew of",),
     "count.aboard": ("all ",),
     "count.survivors": ("survived with",),
-    "count.colon": (":", " - ", " \u2013 "),
+    "count.colon": ("fatalities", "deaths", "killed", "dead", "injured", "wounded", "injuries"),
     "count.no_survivors": ("survivors",),
     "count.did_not_survive": ("survive",),
+    "count.pronoun": ("he ", "she "),
     "count.pair": (" and ",),
     "count.ordinal": _ORDINAL_WORDS,
     "count.ordinal_body": ("body of", "bodies of", "remains of", "corpse of", "corpses of"),
@@ -1156,6 +1172,8 @@ def _airframe_name(raw: str) -> str:
 
 def _quantity_of(m: re.Match[str]) -> Quantity | None:
     groups = m.re.groupindex
+    if "lo" in groups and m.group("lo"):
+        return parse_quantity(m.group("lo"))  # "between 12 and 14 soldiers": the lower bound
     who = m.group("who") if "who" in groups else None
     n = m.group("n") if "n" in groups else None
     if n is None:
@@ -1187,6 +1205,7 @@ def _quantity_of(m: re.Match[str]) -> Quantity | None:
 # (heavy with abbreviation look-behinds) is tried only there.
 _SENTENCE_CANDIDATE = re.compile(r"[.!?;\n\u2013\u2014-]")
 _DASHES = frozenset("-\u2013\u2014")
+_HEADER_PIECE = 30  # characters: a piece shorter than this before a dash is a header field, not a sentence
 
 
 def _split_at(pattern: re.Pattern[str], candidates: re.Pattern[str], text: str) -> list[tuple[int, int]]:
@@ -1203,6 +1222,10 @@ def _split_at(pattern: re.Pattern[str], candidates: re.Pattern[str], text: str) 
             continue
         m = pattern.match(text, at)
         if m is not None and m.end() > m.start():
+            if text[at + 1 : at + 2] in _DASHES and m.start() - (cuts[-1][1] if cuts else 0) < _HEADER_PIECE:
+                # "Mi-8AMTSh — Russia — Kursk oblast — crashed ...": a list entry's short header fields are
+                # one sentence with the event they head, not sentences of their own.
+                continue
             cuts.append((m.start(), m.end()))
             last = m.end()
     return _pieces(text, 0, len(text), cuts)

@@ -376,3 +376,72 @@ def test_more_places(classifier: Classifier, text: str, admin1: str, country: st
     event = read(classifier, text).events[0]
     assert event.location is not None
     assert (event.location.admin1, event.location.country) == (admin1, country)
+
+
+# --- a fourth round: list layouts, ranges, aggregates by month, aircraft as the striking arm ------------
+
+
+@pytest.mark.parametrize(
+    ("text", "labels", "killed"),
+    [
+        (
+            "Su-30SM — Russia — Crimea, May 2024 — crashed into the sea; two crew killed.",
+            {"aircraft_loss", "casualty"},
+            2,
+        ),
+        (
+            "Between 20 and 25 soldiers were killed in the shelling of the base, officials said.",
+            {"strike", "casualty"},
+            20,
+        ),
+        (
+            "A man wounded in the strike on Sumy has died, bringing the death toll to nine.",
+            {"strike", "casualty"},
+            9,
+        ),
+        (
+            "2024-06-02 | Air/drone strike | Lebanon - Tyre | Israeli drone hit a car. | fatalities 2",
+            {"strike", "casualty"},
+            2,
+        ),
+        ("Troops shot at a farmer across the river; he was wounded.", {"casualty"}, None),
+        ("Iraqi F-16s struck militant hideouts in the Hamrin mountains.", {"strike"}, None),
+        ("Ukrainian drones target an oil depot in Novorossiysk overnight", {"strike"}, None),
+        ("Russians shell Bilopillia community 30 times; nobody hurt", {"strike"}, None),
+    ],
+)
+def test_fourth_round_of_grammar(
+    classifier: Classifier, text: str, labels: set[str], killed: int | None
+) -> None:
+    result = read(classifier, text)
+    assert set(result.labels) == labels
+    assert max((e.killed or 0 for e in result.events), default=0) == (killed or 0)
+
+
+@pytest.mark.parametrize(
+    ("text", "absent"),
+    [
+        ("Regional officials said 40 civilians had been killed in the region during March.", "casualty"),
+        ("A Su-25 attack jet was downed near Pokrovsk.", "strike"),
+        ("A Su-27 was hit by ground fire but landed safely at its base.", "aircraft_loss"),
+        ("Fighters opened fire on a border patrol from a sabotage and reconnaissance group.", "strike"),
+        ("Geran drones hit a hangar at the airfield, destroying two trucks inside.", "airspace_response"),
+        ("Latvia is considering closing its airspace along the border.", "airspace_response"),
+        ("On 2 May 2024, militants attacked an army position near Djibo. Fatalities unknown.", "casualty"),
+    ],
+)
+def test_fourth_round_of_non_events(classifier: Classifier, text: str, absent: str) -> None:
+    assert absent not in read(classifier, text).labels
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Air Force summary: 52 attack UAVs launched; 40 shot down, 12 locally lost.",
+        "F-35s intercepted two Russian Tu-22M3 bombers near the border.",
+        "Kharkiv: sirens at 05:40; drones hit a warehouse during the alert.",
+        "A Su-25 attack aircraft and 80 drones were shot down by air defence over the past day.",
+    ],
+)
+def test_fourth_round_of_airspace(classifier: Classifier, text: str) -> None:
+    assert "airspace_response" in read(classifier, text).labels
