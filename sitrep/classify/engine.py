@@ -213,12 +213,18 @@ class Classifier:
         self._be_between = p("be_between")
         self._named_died = p("named_died_cs")
         self._not_a_name = rules.words.get("not_a_name", frozenset())
+        # The rarer strong-strike patterns, each behind one regex of the literal words it needs.
+        self._strong_extra = [
+            (name, re.compile("|".join(re.escape(n) for n in needs))) for name, needs in _STRONG_EXTRA
+        ]
+        self._strong = lru_cache(maxsize=50_000)(self._strong_uncached)
 
     def clear_sentence_caches(self) -> None:
         """Forget cached sentence readings (for benchmarks of unseen text; outputs never depend on it)."""
         self._sentence.cache_clear()
         self._scan.cache_clear()
         self._sentence_date.cache_clear()
+        self._strong.cache_clear()
 
     # --- entry point ---------------------------------------------------------------------------------
 
@@ -404,14 +410,17 @@ class Classifier:
         history = "history" in sentence_cues and self._is_history(sentence)
         # Only a bare "killed"/"casualties" clause asks whether its sentence tells a strike.
         sentence_has_strike = {"strike", "casualty"} <= sentence_cues and bool(
-            self.rules.p("strike_strong").search(sentence) or self.rules.p("weapon_mention").search(sentence)
+            self._strong(sentence) or self._weapons(sentence)
         )
         # "Air defence was active; eight drones were destroyed": the clause after is the interception too.
         # (Only a "destroyed" verb asks, so only such sentences pay for the patterns.)
         sentence_intercepts = (
             "airspace" in sentence_cues
             and "destroy" in sentence
-            and any(self.rules.p(name).search(sentence) for name in ("intercept", "air_defence"))
+            and (
+                any(self.rules.p(name).search(sentence) for name in ("intercept", "air_defence"))
+                or self._intercepted_late(sentence)
+            )
         )
         out: list[tuple[int, int, tuple[_Draft, ...]]] = []
         for c_start, c_end in _bounded(_split(self._clause_split, original, 0, len(original)), original):
@@ -500,7 +509,10 @@ class Classifier:
                 name
                 for name in ("scramble", "airspace_closed", "air_alert", "air_defence", "intercept")
                 if (name not in _AIR_NEEDS or any(n in clause for n in _AIR_NEEDS[name]))
-                and self._stated(r.p(name), clause)
+                and (
+                    self._stated(r.p(name), clause)
+                    or (name == "intercept" and self._intercepted_late(clause))
+                )
             ]
             if "airspace" in cues
             else []
@@ -603,8 +615,9 @@ class Classifier:
 
     def _strike(self, clause: str, intercepting: bool) -> str | None:
         r = self.rules
-        strong = r.p("strike_strong").search(clause)
-        weapon = r.p("weapon_mention").search(clause)
+        strong = self._strong(clause)
+        weapons = self._weapons(clause)
+        weapon = weapons[0] if weapons else None
         # "attacked positions with armoured vehicles", "fired on a car with small arms": no stand-off
         # weapon, a ground action (TAXONOMY: not a strike).
         if (
@@ -624,7 +637,7 @@ class Classifier:
             # "a drone kills a paramedic", "drones launched from lorries hit bombers": the weapon acts.
             return "strike.agent"
         if weapon:
-            nouns = [(w.start(), w.end()) for w in r.p("weapon_mention").finditer(clause)]
+            nouns = [(w.start(), w.end()) for w in weapons]
             for verb in r.p("strike_verb").finditer(clause):
                 # "air defence destroyed 20 drones" is the interception, not a strike. "28 of 31 drones
                 # launched by Russia" still tells the wave that was launched: that is the strike.
@@ -644,6 +657,46 @@ class Classifier:
         if anaphor and not self._hedged(clause, anaphor.start()):
             return "strike.anaphor"
         return None
+
+    def _strong_uncached(self, text: str) -> re.Match[str] | None:
+        """The leftmost strong strike phrase: the core alternatives, then the rarer ones whose words occur.
+
+        The rarer alternatives are separate patterns, each tried only when a word it needs is in ``text``
+        (one large alternation is tried at every position and cost a quarter of the classifier's time).
+        """
+        found = self.rules.p("strike_strong").search(text)
+        for name, needs in self._strong_extra:
+            if needs.search(text):
+                m = self.rules.p(name).search(text, 0, found.start() + 1 if found else len(text))
+                if m is not None and (found is None or m.start() < found.start()):
+                    found = m
+        return found
+
+    def _weapons(self, text: str) -> list[re.Match[str]]:
+        """Strike weapons named in ``text``; an air-defence one ("a surface-to-air missile") is not one.
+
+        (The qualifier is checked on the few words before each match: as look-behinds in the pattern it was
+        tried at every position of every clause.)"""
+        r = self.rules
+        before = r.p("air_defence_weapon_before")
+        return [
+            m
+            for m in r.p("weapon_mention").finditer(text)
+            if not before.search(text, max(0, m.start() - 16), m.start())
+        ]
+
+    def _intercepted_late(self, text: str) -> bool:
+        """Interceptions told verb-last: "76 were shot down", "a UAV launched from Yemen was intercepted".
+
+        Found from the verb back to the count or weapon before it (a count pattern tried at every position
+        of every clause was the classifier's costliest search).
+        """
+        r = self.rules
+        for v in r.p("intercept_verb_bare").finditer(text):
+            before = text[max(0, v.start() - 70) : v.start()]
+            if r.p("incoming_before").search(before) or r.p("count_before").search(before):
+                return not self._hedged(text, v.start())
+        return False
 
     def _hedged(self, clause: str, at: int) -> bool:
         # The window stops at a colon: "Not an aircraft loss: air defence shot down ..." hedges nothing after.
@@ -825,12 +878,12 @@ class Classifier:
     def _weapon(self, clause: str) -> str | None:
         r = self.rules
         table = r.tables.get("weapon", {})
-        for pattern_name in ("weapon_mention", "strike_strong"):
-            for m in r.p(pattern_name).finditer(clause):
-                word = m.group(0).lower()
-                for key, value in table.items():
-                    if key in word:
-                        return value
+        strong = self._strong(clause)
+        for m in (*self._weapons(clause), *((strong,) if strong else ())):
+            word = m.group(0).lower()
+            for key, value in table.items():
+                if key in word:
+                    return value
         return None
 
     def _actor(self, clause: str) -> str | None:
@@ -1037,6 +1090,54 @@ _TALLY_ITEM = re.compile(
     r"(?P<n>\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
     r"\s+(?:(?:people|persons?|civilians?|residents?)\s+)?(?:[-\u2013\u2014]\s+)?in\s+(?:the\s+)?(?:city\s+of\s+)?",
     re.IGNORECASE,
+)
+
+# The strong strike phrases kept out of the core alternation, with the words each needs (see ``_strong``).
+_STRONG_EXTRA: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("strong_strike_on", ("strike",)),
+    ("strong_pound", ("pound",)),
+    ("strong_in_strike", ("strike",)),
+    (
+        "strong_massive",
+        (
+            "group",
+            "massive",
+            "massed",
+            "combined",
+            "precision",
+            "retaliat",
+            "overnight",
+            "large-scale",
+            "night",
+        ),
+    ),
+    ("strong_carried_out", ("carried out", "launched", "delivered", "conducted")),
+    (
+        "strong_actor",
+        (
+            *("russia", "ukrain", "israel", "iran", "americ", "u.s.", "us ", "turkish", "saudi", "houthi"),
+            *("coalition", "kyiv", "moscow", "enemy", "occupiers", "invaders"),
+        ),
+    ),
+    ("strong_weapon_raid", ("raid", "salvo", "wave", "barrage")),
+    ("strong_killed_by", (" by ",)),
+    ("strong_hit_on", ("hit on",)),
+    (
+        "strong_air_arm",
+        (
+            "aircraft",
+            "jets",
+            "planes",
+            "aviation",
+            "helicopter",
+            "gunship",
+            "bomber",
+            "f-",
+            "su-",
+            "mig-",
+            "tu-",
+        ),
+    ),
 )
 
 _AIR_NEEDS: dict[str, tuple[str, ...]] = {
