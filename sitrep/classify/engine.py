@@ -67,10 +67,19 @@ _HEDGED = re.compile(
     r"\b(?:reportedly|allegedly|unconfirmed|purportedly|claimed|claims|possibly|presumably)\b"
 )
 _SPECIFIC = ("city", "admin1")
+_PAREN_REGION = re.compile(
+    r"(?<=[\w)]\s)\((?:[^()]{0,60},\s*)?(?P<name>[A-Z][\w'\u2019\-]+(?:\s[A-Z][\w'\u2019\-]+)?)"
+    r"(?:,\s*(?:Ukraine|Russia|Syria|Lebanon|Yemen|Sudan|Israel|Palestine|Iraq|Iran))?\)"
+)
+# "the Dnipro" (with its article) and "Dnipro river" are the river.
+_RIVER_CONTEXT = re.compile(r"\bthe\s+\w+(?!\s+(?:city|region|oblast))\b|\w+\s+river\b", re.IGNORECASE)
 _INTERCEPT_WORDS = re.compile(
     r"shot\s+down|shooting\s+down|intercept|downed|air[- ]defen|anti-aircraft|repel"
 )
-_ONE_WAY_COUNT = re.compile(r"\d+\s+(?:[\w\-]+\s+)?(?:drones|uavs|missiles|shaheds|rockets)\b")
+_ONE_WAY_COUNT = re.compile(
+    r"(?:\d+|two|three|four|five|six|seven|eight|nine|ten|dozens?|several)\s+(?:[\w'\-]+\s+){0,2}"
+    r"(?:drones|uavs|missiles|shaheds|rockets)\b"
+)
 _POSSESSOR = re.compile(r"^([A-Z][\w\-]+(?:\s[A-Z][\w\-]+)?)['\u2019]s\s")
 # "20 drones destroyed over Kyiv": with air defence at work, the weapon is the one destroyed.
 _INTERCEPTED_VERB = re.compile(r"destroy|damag")
@@ -213,6 +222,7 @@ class Classifier:
         self._be_between = p("be_between")
         self._named_died = p("named_died_cs")
         self._not_a_name = rules.words.get("not_a_name", frozenset())
+        self._rivers = frozenset(fold(w) for w in rules.words.get("river_names", ()))
         # The rarer strong-strike patterns, each behind one regex of the literal words it needs.
         self._strong_extra = [
             (name, re.compile("|".join(re.escape(n) for n in needs))) for name, needs in _STRONG_EXTRA
@@ -230,13 +240,14 @@ class Classifier:
 
     def __call__(self, report: Report) -> Classification:
         text = report.text[:MAX_CHARS] if report.text else ""
-        drafts = self._read(text, report)
-        events = tuple(self._finish(d) for d in _merge(drafts) if d.types and not d.anaphoric)
+        merged = self._read(text, report)
+        events = tuple(self._finish(d) for d in merged if d.types and not d.anaphoric)
         return Classification(report_id=report.id, events=events, classifier_version=self.version)
 
     # --- reading -------------------------------------------------------------------------------------
 
     def _read(self, text: str, report: Report) -> list[_Draft]:
+        """The report's incidents: clause readings merged by coreference, with their places."""
         if not text.strip():
             return []
         low = lower_text(text)
@@ -268,9 +279,12 @@ class Classifier:
                     draft.place = self._place_of(draft, clause_places, sentence_places, origins)
                     draft.occurred_on = sentence_date
                     drafts.extend(self._per_town(draft, text, s_start, s_end, sentence_places))
-        if any(not _specific(d.place) for d in drafts):
-            self._inherit_places(drafts, low, sentences, places, place_starts)
-        return drafts
+        # Incidents first (coreference), then places for those still without one: a clause that joins an
+        # incident told with its place must not bring a neighbour's place into it.
+        events = _merge(drafts)
+        if any(not _specific(d.place) for d in events):
+            self._inherit_places(events, low, sentences, places, place_starts)
+        return events
 
     def _inherit_places(
         self,
@@ -627,7 +641,7 @@ class Classifier:
             and (weapon or _STAND_OFF.search(strong.group(0)) or not r.p("ground_only").search(clause))
         ):
             return "strike.strong"
-        agent = r.p("weapon_agent").search(clause) if weapon else None
+        agent = r.p("weapon_agent").search(clause)
         if (
             agent
             and not self._hedged(clause, agent.start())
@@ -934,6 +948,15 @@ class Classifier:
                 else:
                     raw.append((m.start(), k.end(), m.group("name") + mark, True))
                 covered.append((m.start(), k.end()))
+        # "near Stepove (Zaporizhzhia)", "(Volnovakha raion, Donetsk)": monitor notes give the region last in
+        # brackets after the place.
+        for m in _PAREN_REGION.finditer(text):
+            head = text[max(0, m.start() - 30) : m.start()].split()
+            if head and head[-1].lower() == "city" and len(head) > 1 and head[-2] == m.group("name"):
+                continue  # "Kyiv city (Kyiv)": the capital's own unit, not the oblast around it
+            if not any(m.start() < e and s < m.end() for s, e in covered):
+                raw.append((m.start("name"), m.end("name"), m.group("name"), True))
+                covered.append((m.start("name"), m.end("name")))
         gazetteer = self.gazetteer
         for m in self.rules.p("proper_cs").finditer(text):
             phrase = m.group(0)
@@ -943,6 +966,8 @@ class Classifier:
                 key = _fold_cached(word)
                 if key in self._stop or not gazetteer.has(key) or _shouted_short(word):
                     continue
+                if key in self._rivers and _RIVER_CONTEXT.search(text, max(0, m.start() - 20), m.end() + 7):
+                    continue  # "across the Dnipro", "the Dnipro river": the river, not the city
                 if not any(m.start() < e and s < m.end() for s, e in covered):
                     raw.append((m.start(), m.start() + len(word), word, False))
                 continue
@@ -999,7 +1024,20 @@ class Classifier:
         if not region:
             return self.gazetteer.resolve(name, context)
         if name.endswith("~"):
-            return self.gazetteer.resolve_region(name[:-1], context)
+            found = self.gazetteer.resolve_region(name[:-1], context)
+            if found is None and not _ADJECTIVAL.search(name[:-1].lower()):
+                # "Boryspil district", "Graivoron district": a district named after its town lies in that
+                # town's oblast (the oblast, at admin1 precision: the district is wider than the town). An
+                # adjectival name ("the Dniprovskyi district") is a part of a city, never a town elsewhere.
+                town = self.gazetteer.resolve(name[:-1], context)
+                if (
+                    town is not None
+                    and town.precision == "city"
+                    and town.admin1
+                    and fold(town.name) == fold(name[:-1])
+                ):
+                    found = self.gazetteer.resolve_region(town.admin1, town.country)
+            return found
         if name.endswith("^"):
             return self._direction(name[:-1], context)
         place = self.gazetteer.resolve_region(name, context) or self.gazetteer.resolve(name, context)
@@ -1146,10 +1184,10 @@ _AIR_NEEDS: dict[str, tuple[str, ...]] = {
         *("identify", "intercept", "escort", "shadow", "monitor", "policing"),
     ),
     "airspace_closed": (
-        *("space", "airport", "airfield", "flights", "traffic", "notam", "departures", "arrivals"),
+        *("space", "airport", "airfield", "flights", "traffic", "notam", "departures", "arrivals", "clsd"),
     ),
-    "air_alert": ("alert", "alarm", "siren", "warning", "raid"),
-    "air_defence": ("defen", "anti-aircraft"),
+    "air_alert": ("alert", "alarm", "siren", "warning", "raid", "shelter", "threat", "тривог", "тревог"),
+    "air_defence": ("defen", "anti-aircraft", "mobile fire"),
     "intercept": (
         *("down", "intercept", "destroy", "neutrali", "repel", "repuls", "eliminat", "suppress", "jamm"),
         *("knocked", "foil"),
@@ -1315,6 +1353,7 @@ def _split_at(pattern: re.Pattern[str], candidates: re.Pattern[str], text: str) 
     dash)."""
     cuts: list[tuple[int, int]] = []
     last = 0
+    piece_start = 0  # where the current piece began, header fields joined or not
     for c in candidates.finditer(text):
         at = c.start()
         if text[at] in _DASHES:
@@ -1323,10 +1362,12 @@ def _split_at(pattern: re.Pattern[str], candidates: re.Pattern[str], text: str) 
             continue
         m = pattern.match(text, at)
         if m is not None and m.end() > m.start():
-            if text[at + 1 : at + 2] in _DASHES and m.start() - (cuts[-1][1] if cuts else 0) < _HEADER_PIECE:
+            if text[at + 1 : at + 2] in _DASHES and m.start() - piece_start < _HEADER_PIECE:
                 # "Mi-8AMTSh — Russia — Kursk oblast — crashed ...": a list entry's short header fields are
                 # one sentence with the event they head, not sentences of their own.
+                piece_start = m.end()
                 continue
+            piece_start = m.end()
             cuts.append((m.start(), m.end()))
             last = m.end()
     return _pieces(text, 0, len(text), cuts)
@@ -1359,7 +1400,15 @@ def _pieces(text: str, start: int, end: int, cuts: list[tuple[int, int]]) -> lis
 
 def _after_from(low: str, hit: _PlaceHit) -> bool:
     before = low[max(0, hit.start - 10) : hit.start]
-    return before.endswith(("from ", "from the ", " by "))
+    if not before.endswith(("from ", "from the ", " by ")):
+        return False
+    # "the toll from the Dnipro strike", "casualties from Kherson shelling": the place of the event itself.
+    return not _TOLL_FROM.search(low, max(0, hit.start - 40), hit.start)
+
+
+_TOLL_FROM = re.compile(
+    r"\b(?:toll|casualties|dead|deaths|victims|injured|wounded|killed)\s+from\s+(?:the\s+)?$"
+)
 
 
 # "Armed Forces of Ukraine", "Ministry of Defence of Russia": a country inside an institution's name.

@@ -445,3 +445,67 @@ def test_fourth_round_of_non_events(classifier: Classifier, text: str, absent: s
 )
 def test_fourth_round_of_airspace(classifier: Classifier, text: str) -> None:
     assert "airspace_response" in read(classifier, text).labels
+
+
+# --- a fifth round: notes' brackets, rivers, datelines, districts, agents ----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "admin1"),
+    [
+        (
+            "On 1 April 2025, drones hit a house near Stepove (Zaporizhzhia). One civilian was killed.",
+            "Zaporizhzhia oblast",
+        ),
+        (
+            "On 9 May 2024, shelling hit a farm near Hlyboke (Kharkiv raion, Kharkiv). Two were wounded.",
+            "Kharkiv oblast",
+        ),
+        ("Troops fired across the Dnipro at a man in Kherson; he was wounded.", "Kherson oblast"),
+        ("Toll from Dnepr missile strike rises to nine", "Dnipropetrovsk oblast"),
+        ("Boryspil district: a missile hit a warehouse, four injured", "Kyiv oblast"),
+        ("On 4 June 2024, drones struck Kyiv city (Kyiv). Two people were injured.", "Kyiv city"),
+    ],
+)
+def test_fifth_round_of_places(classifier: Classifier, text: str, admin1: str) -> None:
+    admin1s = {e.location.admin1 for e in read(classifier, text).events if e.location}
+    assert admin1 in admin1s
+
+
+def test_a_joined_clause_keeps_its_incident_place(classifier: Classifier) -> None:
+    text = (
+        "A Tu-22M3 crashed in Stavropol krai after a malfunction. Moscow blamed the weather. "
+        "One crew member was killed."
+    )
+    loss = next(e for e in read(classifier, text).events if "aircraft_loss" in e.types)
+    assert loss.location is not None and loss.location.admin1 == "Stavropol krai"
+
+
+@pytest.mark.parametrize(
+    ("text", "labels"),
+    [
+        ("Ukrainian drones set an oil depot in Rovenky on fire overnight.", {"strike"}),
+        (
+            "IAF strikes destroyed several F-4 jets on the ground at the air base.",
+            {"strike", "aircraft_loss"},
+        ),
+        ("Insurgents attacked a village, beheading at least four people.", {"casualty"}),
+        (
+            "A mobile air-defence group shot down a Zala UAV and two strike drones near Izium.",
+            {"aircraft_loss", "airspace_response"},
+        ),
+        ("Moscow/Domodedovo (UUDD): AD CLSD TO ALL TFC 0200-0500 UTC.", {"airspace_response"}),
+        (
+            "Missile threat from the north: residents of Zhytomyr oblast, go to shelters.",
+            {"airspace_response"},
+        ),
+        (
+            "A group of strike UAVs is moving towards Bakhmach. Mobile fire groups are working.",
+            {"airspace_response"},
+        ),
+        ("Debris fell on a house in Boiarka; a 70-year-old woman suffered burns.", {"casualty"}),
+        ("The TB2 was lost over the sea after a strike mission.", {"aircraft_loss"}),
+    ],
+)
+def test_fifth_round_of_types(classifier: Classifier, text: str, labels: set[str]) -> None:
+    assert set(read(classifier, text).labels) == labels
