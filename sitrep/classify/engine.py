@@ -67,6 +67,10 @@ _HEDGED = re.compile(
     r"\b(?:reportedly|allegedly|unconfirmed|purportedly|claimed|claims|possibly|presumably)\b"
 )
 _SPECIFIC = ("city", "admin1")
+# A sentence that goes on about the aggregate told before it.
+_HISTORY_GOES_ON = re.compile(
+    r"\s*(?:most|many|the\s+majority|of\s+(?:them|these|those)|they|all\s+of\s+them|some)\b"
+)
 _PAREN_REGION = re.compile(
     r"(?<=[\w)]\s)\((?:[^()]{0,60},\s*)?(?P<name>[A-Z][\w'\u2019\-]+(?:\s[A-Z][\w'\u2019\-]+)?)"
     r"(?:,\s*(?:Ukraine|Russia|Syria|Lebanon|Yemen|Sudan|Israel|Palestine|Iraq|Iran))?\)"
@@ -208,6 +212,7 @@ class Classifier:
             ("count.survivors", p("survived_injured")),
             ("count.colon", p("colon_count")),  # "Reported fatalities: 74"
             ("count.no_survivors", p("aboard_no_survivors")),
+            ("count.on_board", p("n_aboard_killed")),
             ("count.did_not_survive", p("did_not_survive")),
             ("count.pronoun", p("pronoun_victim")),
             # Headlines drop articles: "mine blast kills tractor driver".
@@ -262,6 +267,10 @@ class Classifier:
             readings, last_class = self._sentence(text[s_start:s_end], low[s_start:s_end], last_class)
             if not readings:
                 continue
+            if s_index and _HISTORY_GOES_ON.match(low, s_start):
+                p_start, p_end = sentences[s_index - 1]
+                if self._is_history(low[p_start:p_end]):
+                    continue  # "... 214 civilians killed since January. Most died in glide-bomb attacks."
             lo, hi = bisect_left(place_starts, s_start), bisect_left(place_starts, s_end)
             named = [h for h in places[lo:hi] if not _institutional(low, h)] if hi > lo else []
             sentence_places = self._within_oblasts(named) if named else named
@@ -563,6 +572,7 @@ class Classifier:
             air_rules == ["intercept"]
             and strike_rule in ("strike.strong", "strike.agent")
             and not _INTERCEPT_WORDS.search(clause)
+            and not r.p("one_way").search(clause)
         ):
             # "drones hit a hangar, destroying two TB2 UAVs": the strike destroyed them, not air defence.
             air_rules = []
@@ -747,9 +757,13 @@ class Classifier:
             after = clause[m.end() :]
             if r.p("loss_negated").search(before):
                 continue  # "no aircraft were lost"
+            if named and r.p("weapon_carrier_before").search(before):
+                continue  # "bombs released by Su-34s fell": the airframe carried the weapon
             told_after = r.p("loss_after").search(after)
             if told_after and self._hedged(clause, m.end() + told_after.end()):
                 continue  # "a Su-24 may have been hit"
+            if not told_after and self._speculative(clause, m.start()):
+                continue  # "footage may show the wreckage of a helicopter"
             if told_after or r.p("loss_before").search(before) or r.p("loss_noun_near").search(before):
                 return (
                     (_airframe_name(m.group(0)) if named else None) or "",
@@ -1225,6 +1239,7 @@ _COUNT_NEEDS: dict[str, tuple[str, ...]] = {
     "count.both": ("both", "all "),
     "count.crew": ("crew of",),
     "count.aboard": ("all ",),
+    "count.on_board": ("board", "aboard"),
     "count.survivors": ("survived with",),
     "count.colon": ("fatalities", "deaths", "killed", "dead", "injured", "wounded", "injuries"),
     "count.no_survivors": ("survivors",),
@@ -1344,7 +1359,7 @@ def _quantity_of(m: re.Match[str]) -> Quantity | None:
 # (heavy with abbreviation look-behinds) is tried only there.
 _SENTENCE_CANDIDATE = re.compile(r"[.!?;\n\u2013\u2014-]")
 _DASHES = frozenset("-\u2013\u2014")
-_HEADER_PIECE = 30  # characters: a piece shorter than this before a dash is a header field, not a sentence
+_HEADER_PIECE = 40  # characters: a piece shorter than this before a dash is a header field, not a sentence
 
 
 def _split_at(pattern: re.Pattern[str], candidates: re.Pattern[str], text: str) -> list[tuple[int, int]]:

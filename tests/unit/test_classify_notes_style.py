@@ -509,3 +509,43 @@ def test_a_joined_clause_keeps_its_incident_place(classifier: Classifier) -> Non
 )
 def test_fifth_round_of_types(classifier: Classifier, text: str, labels: set[str]) -> None:
     assert set(read(classifier, text).labels) == labels
+
+
+# --- a sixth round -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "labels"),
+    [
+        ("Kremenchuk: teenager killed, two hurt by Russian missile", {"strike", "casualty"}),
+        ("Lysychansk hostel struck, 9 dead, officials claim", {"strike", "casualty"}),
+        ("Patriot downs Kinzhal over Kyiv; no damage reported", {"airspace_response"}),
+        ("Six FAB-500 bombs released by Su-34s fell on the outskirts of Kostiantynivka.", {"strike"}),
+        ("A car bomb killed an official outside his home in Melitopol.", {"casualty"}),
+        ("Bahrain sounded sirens and urged residents to go to the nearest shelter.", {"airspace_response"}),
+        ("Drones struck Kovel during a night attack, officials said.", {"strike"}),
+        (
+            "Geran-3 (jet-powered) — downed by cannon fire from a MiG-29 over Uman; the jet landed safely.",
+            {"airspace_response"},
+        ),
+        (
+            "Debris of a drone shot down by air defence fell on a house in Irpin; two people were injured.",
+            {"airspace_response", "casualty"},
+        ),
+    ],
+)
+def test_sixth_round_of_types(classifier: Classifier, text: str, labels: set[str]) -> None:
+    assert set(read(classifier, text).labels) == labels
+
+
+def test_a_sentence_going_on_about_an_aggregate_is_history(classifier: Classifier) -> None:
+    text = (
+        "Prosecutors said 120 civilians had been killed in the region since the start of the year. "
+        "Most died in glide-bomb attacks on frontline towns."
+    )
+    assert read(classifier, text).events == ()
+
+
+def test_footage_that_may_show_wreckage_is_no_loss(classifier: Classifier) -> None:
+    text = "Unverified footage may show the wreckage of a helicopter in a field near Kursk."
+    assert "aircraft_loss" not in read(classifier, text).labels
