@@ -525,7 +525,7 @@ def test_fifth_round_of_types(classifier: Classifier, text: str, labels: set[str
         ("Bahrain sounded sirens and urged residents to go to the nearest shelter.", {"airspace_response"}),
         ("Drones struck Kovel during a night attack, officials said.", {"strike"}),
         (
-            "Geran-3 (jet-powered) — downed by cannon fire from a MiG-29 over Uman; the jet landed safely.",
+            "Geran-3 (jet-powered) — downed with cannon fire by a MiG-29 over Uman; it landed safely.",
             {"airspace_response"},
         ),
         (
