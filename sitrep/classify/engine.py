@@ -233,6 +233,7 @@ class Classifier:
             (name, re.compile("|".join(re.escape(n) for n in needs))) for name, needs in _STRONG_EXTRA
         ]
         self._strong = lru_cache(maxsize=50_000)(self._strong_uncached)
+        self._weapons = lru_cache(maxsize=50_000)(self._weapons_uncached)
 
     def clear_sentence_caches(self) -> None:
         """Forget cached sentence readings (for benchmarks of unseen text; outputs never depend on it)."""
@@ -240,6 +241,7 @@ class Classifier:
         self._scan.cache_clear()
         self._sentence_date.cache_clear()
         self._strong.cache_clear()
+        self._weapons.cache_clear()
 
     # --- entry point ---------------------------------------------------------------------------------
 
@@ -651,7 +653,7 @@ class Classifier:
             and (weapon or _STAND_OFF.search(strong.group(0)) or not r.p("ground_only").search(clause))
         ):
             return "strike.strong"
-        agent = r.p("weapon_agent").search(clause)
+        agent = r.p("weapon_agent").search(clause) if weapons or "strike" in clause else None
         if (
             agent
             and not self._hedged(clause, agent.start())
@@ -696,18 +698,18 @@ class Classifier:
                     found = m
         return found
 
-    def _weapons(self, text: str) -> list[re.Match[str]]:
+    def _weapons_uncached(self, text: str) -> tuple[re.Match[str], ...]:
         """Strike weapons named in ``text``; an air-defence one ("a surface-to-air missile") is not one.
 
         (The qualifier is checked on the few words before each match: as look-behinds in the pattern it was
         tried at every position of every clause.)"""
         r = self.rules
         before = r.p("air_defence_weapon_before")
-        return [
+        return tuple(
             m
             for m in r.p("weapon_mention").finditer(text)
             if not before.search(text, max(0, m.start() - 16), m.start())
-        ]
+        )
 
     def _intercepted_late(self, text: str) -> bool:
         """Interceptions told verb-last: "76 were shot down", "a UAV launched from Yemen was intercepted".

