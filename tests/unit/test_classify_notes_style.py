@@ -209,7 +209,7 @@ def test_towns_abroad_resolve_to_their_region(
     assert (event.location.admin1, event.location.country) == (admin1, country)
 
 
-# --- a second round: weapons as agents, speculation, survivors, remains ----------------------------------
+# --- weapons as agents, speculation, survivors, remains -----------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -253,7 +253,7 @@ def test_towns_abroad_resolve_to_their_region(
         ),
     ],
 )
-def test_second_round_of_grammar(
+def test_agents_survivors_and_toll_phrasing(
     classifier: Classifier, text: str, labels: set[str], killed: int | None, injured: int | None
 ) -> None:
     result = read(classifier, text)
@@ -288,11 +288,11 @@ def test_speculation_history_and_debris_are_not_events(
         "Polish and allied aircraft were activated as Russia struck western Ukraine.",
     ],
 )
-def test_more_airspace_responses(classifier: Classifier, text: str) -> None:
+def test_sirens_closures_and_activated_jets_are_airspace_responses(classifier: Classifier, text: str) -> None:
     assert "airspace_response" in read(classifier, text).labels
 
 
-# --- a third round: monitor layouts, stray drones, air policing, possessive districts -------------------
+# --- monitor layouts, stray drones, air policing, possessive districts --------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -322,7 +322,7 @@ def test_more_airspace_responses(classifier: Classifier, text: str) -> None:
         ("Russia fires 300 drones and 20 missiles at Ukraine overnight.", {"strike"}, None),
     ],
 )
-def test_third_round_of_grammar(
+def test_monitor_layouts_crews_and_pairs(
     classifier: Classifier, text: str, labels: set[str] | None, killed: int | None
 ) -> None:
     result = read(classifier, text)
@@ -343,7 +343,7 @@ def test_third_round_of_grammar(
         "An RO-ALERT message was sent to residents of Galati county.",
     ],
 )
-def test_third_round_of_airspace(classifier: Classifier, text: str) -> None:
+def test_stray_drones_air_policing_and_airport_notices(classifier: Classifier, text: str) -> None:
     assert "airspace_response" in read(classifier, text).labels
 
 
@@ -360,7 +360,9 @@ def test_third_round_of_airspace(classifier: Classifier, text: str) -> None:
         ("Five Su-27s were reportedly destroyed at the air base.", "casualty"),
     ],
 )
-def test_third_round_of_non_events(classifier: Classifier, text: str, absent: str) -> None:
+def test_speculation_interceptions_and_aggregates_are_not_those_types(
+    classifier: Classifier, text: str, absent: str
+) -> None:
     assert absent not in read(classifier, text).labels
 
 
@@ -372,13 +374,15 @@ def test_third_round_of_non_events(classifier: Classifier, text: str, absent: st
         ("Israeli warplanes struck Beirut's southern suburbs, killing three.", "Beirut", "LB"),
     ],
 )
-def test_more_places(classifier: Classifier, text: str, admin1: str, country: str) -> None:
+def test_possessive_districts_and_regions_named_after_capitals(
+    classifier: Classifier, text: str, admin1: str, country: str
+) -> None:
     event = read(classifier, text).events[0]
     assert event.location is not None
     assert (event.location.admin1, event.location.country) == (admin1, country)
 
 
-# --- a fourth round: list layouts, ranges, aggregates by month, aircraft as the striking arm ------------
+# --- list layouts, ranges, monthly aggregates, aircraft as the striking arm ---------------------------------
 
 
 @pytest.mark.parametrize(
@@ -410,7 +414,7 @@ def test_more_places(classifier: Classifier, text: str, admin1: str, country: st
         ("Russians shell Bilopillia community 30 times; nobody hurt", {"strike"}, None),
     ],
 )
-def test_fourth_round_of_grammar(
+def test_list_layouts_ranges_and_striking_aircraft(
     classifier: Classifier, text: str, labels: set[str], killed: int | None
 ) -> None:
     result = read(classifier, text)
@@ -430,7 +434,9 @@ def test_fourth_round_of_grammar(
         ("On 2 May 2024, militants attacked an army position near Djibo. Fatalities unknown.", "casualty"),
     ],
 )
-def test_fourth_round_of_non_events(classifier: Classifier, text: str, absent: str) -> None:
+def test_damaged_aircraft_ground_fire_and_monthly_tallies_are_not_those_types(
+    classifier: Classifier, text: str, absent: str
+) -> None:
     assert absent not in read(classifier, text).labels
 
 
@@ -443,11 +449,11 @@ def test_fourth_round_of_non_events(classifier: Classifier, text: str, absent: s
         "A Su-25 attack aircraft and 80 drones were shot down by air defence over the past day.",
     ],
 )
-def test_fourth_round_of_airspace(classifier: Classifier, text: str) -> None:
+def test_interception_tallies_and_fighter_intercepts(classifier: Classifier, text: str) -> None:
     assert "airspace_response" in read(classifier, text).labels
 
 
-# --- a fifth round: notes' brackets, rivers, datelines, districts, agents ----------------------------------
+# --- monitor brackets, rivers, districts, weapons that set fires --------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -467,7 +473,7 @@ def test_fourth_round_of_airspace(classifier: Classifier, text: str) -> None:
         ("On 4 June 2024, drones struck Kyiv city (Kyiv). Two people were injured.", "Kyiv city"),
     ],
 )
-def test_fifth_round_of_places(classifier: Classifier, text: str, admin1: str) -> None:
+def test_brackets_rivers_and_districts_resolve_places(classifier: Classifier, text: str, admin1: str) -> None:
     admin1s = {e.location.admin1 for e in read(classifier, text).events if e.location}
     assert admin1 in admin1s
 
@@ -507,11 +513,13 @@ def test_a_joined_clause_keeps_its_incident_place(classifier: Classifier) -> Non
         ("The TB2 was lost over the sea after a strike mission.", {"aircraft_loss"}),
     ],
 )
-def test_fifth_round_of_types(classifier: Classifier, text: str, labels: set[str]) -> None:
+def test_fires_beheadings_notams_and_mobile_fire_groups(
+    classifier: Classifier, text: str, labels: set[str]
+) -> None:
     assert set(read(classifier, text).labels) == labels
 
 
-# --- a sixth round -----------------------------------------------------------------------------------
+# --- headline targets, weapon carriers, car bombs, sirens ---------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -534,7 +542,9 @@ def test_fifth_round_of_types(classifier: Classifier, text: str, labels: set[str
         ),
     ],
 )
-def test_sixth_round_of_types(classifier: Classifier, text: str, labels: set[str]) -> None:
+def test_headline_targets_carriers_car_bombs_and_sirens(
+    classifier: Classifier, text: str, labels: set[str]
+) -> None:
     assert set(read(classifier, text).labels) == labels
 
 
