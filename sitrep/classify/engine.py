@@ -77,16 +77,21 @@ _PAREN_REGION = re.compile(
 )
 # "the Dnipro" (with its article) and "Dnipro river" are the river.
 _RIVER_CONTEXT = re.compile(r"\bthe\s+\w+(?!\s+(?:city|region|oblast))\b|\w+\s+river\b", re.IGNORECASE)
+# "drone operators destroyed a parked Mi-28" is a strike beside the loss; "anti-aircraft gunners destroyed a
+# Su-25" is air defence.
+_AIR_DEFENCE_WORDS = re.compile(r"anti-aircraft|air[- ]defen|manpads|surface-to-air|sam\b|shot\s+down|downed")
 _INTERCEPT_WORDS = re.compile(
     r"shot\s+down|shooting\s+down|intercept|downed|air[- ]defen|anti-aircraft|repel"
 )
 _ONE_WAY_COUNT = re.compile(
     r"(?:\d+|two|three|four|five|six|seven|eight|nine|ten|dozens?|several)\s+(?:[\w'\-]+\s+){0,2}"
-    r"(?:drones|uavs|missiles|shaheds|rockets)\b"
+    r"(?:drones|uavs|missiles|shaheds|rockets|munitions|lancets|gerans|decoys)\b"
 )
 _POSSESSOR = re.compile(r"^([A-Z][\w\-]+(?:\s[A-Z][\w\-]+)?)['\u2019]s\s")
 # "20 drones destroyed over Kyiv": with air defence at work, the weapon is the one destroyed.
-_INTERCEPTED_VERB = re.compile(r"destroy|damag")
+_INTERCEPTED_VERB = re.compile(r"destroy|damag|set\s|ablaze")
+# Verbs of what an intercepted weapon's debris does ("debris from a downed drone lands in a backyard").
+_DEBRIS_VERB = re.compile(r"destroy|damag|land|fell|falls")
 # A sentence that opens another thread of the story: its incident is not the one told before it.
 _NEW_THREAD = re.compile(
     r"\s*(?:separately|elsewhere|meanwhile|in\s+(?:a|another)\s+(?:separate\s+)?(?:incident|attack|strike)|"
@@ -212,6 +217,7 @@ class Classifier:
             ("count.survivors", p("survived_injured")),
             ("count.colon", p("colon_count")),  # "Reported fatalities: 74"
             ("count.no_survivors", p("aboard_no_survivors")),
+            ("count.on_board", p("n_of_m_aboard")),  # "three of the five on board died": three
             ("count.on_board", p("n_aboard_killed")),
             ("count.did_not_survive", p("did_not_survive")),
             ("count.pronoun", p("pronoun_victim")),
@@ -567,6 +573,11 @@ class Classifier:
             loss
             and strike_rule not in ("strike.strong", "strike.agent")
             and not (strike_rule == "strike.weapon_verb" and r.p("delivered_by").search(clause))
+            and not (
+                strike_rule in ("strike.arm", "strike.weapon_verb")
+                and r.p("strike_by_arm").search(clause)
+                and not _AIR_DEFENCE_WORDS.search(clause)
+            )
         ):
             # "crashed while shooting down air targets" is no strike; "destroyed by a Lancet" is one.
             strike_rule = None
@@ -667,7 +678,7 @@ class Classifier:
             for verb in r.p("strike_verb").finditer(clause):
                 # "air defence destroyed 20 drones" is the interception, not a strike. "28 of 31 drones
                 # launched by Russia" still tells the wave that was launched: that is the strike.
-                if intercepting and verb.group(0) in ("destroyed", "destroying", "damaged"):
+                if intercepting and _DEBRIS_VERB.match(verb.group(0)):
                     continue
                 if any(a <= verb.start() < b for a, b in nouns):
                     continue  # "guided bombs" names the weapon; it is not the verb "bombs"
@@ -1197,9 +1208,10 @@ _STRONG_EXTRA: tuple[tuple[str, tuple[str, ...]], ...] = (
 _AIR_NEEDS: dict[str, tuple[str, ...]] = {
     "scramble": (
         *("scrambl", "took off", "raised", "dispatched", "took to the air", "activated", "airborne"),
-        *("identify", "intercept", "escort", "shadow", "monitor", "policing"),
+        *("identify", "intercept", "escort", "shadow", "monitor", "policing", "in the air"),
     ),
     "airspace_closed": (
+        "skies",
         *("space", "airport", "airfield", "flights", "traffic", "notam", "departures", "arrivals", "clsd"),
     ),
     "air_alert": ("alert", "alarm", "siren", "warning", "raid", "shelter", "threat", "тривог", "тревог"),

@@ -1,8 +1,8 @@
 """Regression gate: the classifier's scores on the project's own authored corpus (tests/data/eval/).
 
-The five files here were written for this project (see their README), each measured once before the rules
-were tuned on it, so these floors guard against regressions; they do not measure accuracy on unseen text
-(``blind3.jsonl`` is kept out of tuning and out of this test for that).
+These files were written for this project (see their README), each measured once before the rules were
+tuned on it, so these floors guard against regressions; they do not measure accuracy on unseen text
+(``blind5.jsonl``, the last, is kept out of tuning and out of this test for that).
 """
 
 from __future__ import annotations

@@ -559,3 +559,48 @@ def test_a_sentence_going_on_about_an_aggregate_is_history(classifier: Classifie
 def test_footage_that_may_show_wreckage_is_no_loss(classifier: Classifier) -> None:
     text = "Unverified footage may show the wreckage of a helicopter in a field near Kursk."
     assert "aircraft_loss" not in read(classifier, text).labels
+
+
+# --- strikes on parked aircraft, debris, air policing, crews out of a larger number ---------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "labels"),
+    [
+        (
+            "Russia claims Iskander destroyed two Ukrainian Mi-8s at a landing site near Sumy.",
+            {"strike", "aircraft_loss"},
+        ),
+        (
+            "Drone operators of the 14th regiment destroyed a Russian Mi-28 parked near Kursk.",
+            {"strike", "aircraft_loss"},
+        ),
+        ("No injuries as debris from a downed drone lands in a Haisyn backyard", {"airspace_response"}),
+        (
+            "Poland puts fighter jets in the air as Russia pounds western Ukraine",
+            {"airspace_response", "strike"},
+        ),
+        ("Palanga airport halts traffic overnight over smuggling balloons", {"airspace_response"}),
+        ("Iraq shut its skies after Iran fired missiles at Israel.", {"airspace_response", "strike"}),
+        (
+            "An MH-60R went into the South China Sea during routine operations; three crew rescued.",
+            {"aircraft_loss"},
+        ),
+        (
+            "Mobile fire groups downed an Orlan-10 and five Lancet loitering munitions.",
+            {"aircraft_loss", "airspace_response"},
+        ),
+        ("Obukhiv rail hub targeted again, one railway worker killed", {"strike", "casualty"}),
+    ],
+)
+def test_parked_aircraft_debris_and_air_policing(classifier: Classifier, text: str, labels: set[str]) -> None:
+    assert set(read(classifier, text).labels) == labels
+
+
+def test_a_part_of_those_on_board_is_the_toll(classifier: Classifier) -> None:
+    (event,) = read(classifier, "An Mi-8 crashed in fog on Sakhalin; three of the five on board died.").events
+    assert event.killed == 3
+
+
+def test_a_year_since_a_strike_is_no_strike(classifier: Classifier) -> None:
+    assert read(classifier, "Lokhvytsia marks a year since the missile strike on its centre").events == ()
