@@ -77,21 +77,21 @@ _PAREN_REGION = re.compile(
 )
 # "the Dnipro" (with its article) and "Dnipro river" are the river.
 _RIVER_CONTEXT = re.compile(r"\bthe\s+\w+(?!\s+(?:city|region|oblast))\b|\w+\s+river\b", re.IGNORECASE)
-# "drone operators destroyed a parked Mi-28" is a strike beside the loss; "anti-aircraft gunners destroyed a
-# Su-25" is air defence.
-_AIR_DEFENCE_WORDS = re.compile(r"anti-aircraft|air[- ]defen|manpads|surface-to-air|sam\b|shot\s+down|downed")
-_INTERCEPT_WORDS = re.compile(
-    r"shot\s+down|shooting\s+down|intercept|downed|air[- ]defen|anti-aircraft|repel"
+# Words of air defence at work. "Drone operators destroyed a parked Mi-28" is a strike beside the loss,
+# "anti-aircraft gunners destroyed a Su-25" is not; "drones hit a hangar, destroying two UAVs" is the strike's
+# destruction, "air defence destroyed two UAVs" an interception.
+_AIR_DEFENCE_WORDS = re.compile(
+    r"anti-aircraft|air[- ]defen|manpads|surface-to-air|sam\b|shot\s+down|shooting\s+down|downed|"
+    r"intercept|repel"
 )
 _ONE_WAY_COUNT = re.compile(
     r"(?:\d+|two|three|four|five|six|seven|eight|nine|ten|dozens?|several)\s+(?:[\w'\-]+\s+){0,2}"
     r"(?:drones|uavs|missiles|shaheds|rockets|munitions|lancets|gerans|decoys)\b"
 )
 _POSSESSOR = re.compile(r"^([A-Z][\w\-]+(?:\s[A-Z][\w\-]+)?)['\u2019]s\s")
-# "20 drones destroyed over Kyiv": with air defence at work, the weapon is the one destroyed.
-_INTERCEPTED_VERB = re.compile(r"destroy|damag|set\s|ablaze")
-# Verbs of what an intercepted weapon's debris does ("debris from a downed drone lands in a backyard").
-_DEBRIS_VERB = re.compile(r"destroy|damag|land|fell|falls")
+# With air defence at work these verbs tell what happened to the weapon or its debris, not a strike: "20
+# drones destroyed over Kyiv", "debris from a downed drone lands in a backyard", "debris set cars ablaze".
+_DEBRIS_VERB = re.compile(r"destroy|damag|land|fell|falls|set\s|ablaze")
 # A sentence that opens another thread of the story: its incident is not the one told before it.
 _NEW_THREAD = re.compile(
     r"\s*(?:separately|elsewhere|meanwhile|in\s+(?:a|another)\s+(?:separate\s+)?(?:incident|attack|strike)|"
@@ -584,7 +584,7 @@ class Classifier:
         if (
             air_rules == ["intercept"]
             and strike_rule in ("strike.strong", "strike.agent")
-            and not _INTERCEPT_WORDS.search(clause)
+            and not _AIR_DEFENCE_WORDS.search(clause)
             and not r.p("one_way").search(clause)
         ):
             # "drones hit a hangar, destroying two TB2 UAVs": the strike destroyed them, not air defence.
@@ -669,7 +669,7 @@ class Classifier:
             agent
             and not self._hedged(clause, agent.start())
             and not self._hedged(clause, agent.end())
-            and not (intercepting and _INTERCEPTED_VERB.search(agent.group(0)))
+            and not (intercepting and _DEBRIS_VERB.search(agent.group(0)))
         ):
             # "a drone kills a paramedic", "drones launched from lorries hit bombers": the weapon acts.
             return "strike.agent"

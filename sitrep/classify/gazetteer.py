@@ -90,7 +90,7 @@ _APOSTROPHES = re.compile("['`\u2019\u02bc\u00b4\u2018]")
 _NON_WORD = re.compile("[\\s\\-\u2010\u2013]+")
 
 
-def _fold(name: str) -> str:
+def fold(name: str) -> str:
     """The lookup key for a name: lower case, no diacritics or apostrophes, hyphens as spaces."""
     if name.isascii():  # most of the ~670k names folded at start-up: NFKD is the identity there
         stripped = name
@@ -98,9 +98,6 @@ def _fold(name: str) -> str:
         decomposed = unicodedata.normalize("NFKD", name)
         stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
     return _NON_WORD.sub(" ", _APOSTROPHES.sub("", stripped.casefold())).strip()
-
-
-fold = _fold
 
 
 @dataclass(frozen=True, slots=True)
@@ -389,13 +386,13 @@ def build_gazetteer(
     import pycountry
 
     # Names repeat (the pre-pass over towns, then the index; alternates shared by namesakes): fold each once.
-    fold = lru_cache(maxsize=None)(_fold)
-    stop = {fold(k) for k in stop_keys}
+    fold_once = lru_cache(maxsize=None)(fold)
+    stop = {fold_once(k) for k in stop_keys}
     entries: dict[str, list[_Entry]] = {}
     regions: dict[str, list[_Entry]] = {}
 
     def add(index: dict[str, list[_Entry]], name: str, entry: _Entry) -> None:
-        key = fold(name)
+        key = fold_once(name)
         if key and key not in stop:
             index.setdefault(key, []).append(entry)
 
@@ -423,16 +420,18 @@ def build_gazetteer(
         iso, population, code = city["countrycode"], int(city["population"]), city["admin1code"]
         largest_in_code[(iso, code)] = max(largest_in_code.get((iso, code), 0), population)
         local = towns.setdefault(iso, {})
-        known = local.get(fold(city["name"]))
+        known = local.get(fold_once(city["name"]))
         if known is None or population > known[0]:
-            local[fold(city["name"])] = (population, code, city["name"])
+            local[fold_once(city["name"])] = (population, code, city["name"])
         if population >= 100_000:  # big towns also by their other spellings ("Halab", "Moskva", "Gomel")
             for alias in city["alternatenames"]:
                 if alias.isascii() and len(alias) >= 4:
-                    local.setdefault(fold(alias), (population, code, city["name"]))
+                    local.setdefault(fold_once(alias), (population, code, city["name"]))
     english: dict[str, list[str]] = {}
     for alias, canonical in region_aliases.items():
-        english.setdefault(fold(canonical), []).append(alias)  # the first alias listed is the display name
+        english.setdefault(fold_once(canonical), []).append(
+            alias
+        )  # the first alias listed is the display name
     regions_by_name, regions_by_code = _regions_by_capital(towns, largest_in_code, english, pycountry)
 
     ua_capitals: dict[str, tuple[float, float]] = {}
@@ -454,7 +453,7 @@ def build_gazetteer(
         add(entries, city["name"], _Entry(place, population, True))
         if focus or population >= 100_000:
             for alias in city["alternatenames"]:
-                folded, own = fold(alias), fold(city["name"])
+                folded, own = fold_once(alias), fold_once(city["name"])
                 # A bare prefix of a compound name ("Volodymyr" of Volodymyr-Volynskyi) is usually a person.
                 usable = _is_usable_alias(alias) or (iso in _CYRILLIC_COUNTRIES and _is_cyrillic_name(alias))
                 if usable and folded != own and not own.startswith(folded + " "):
@@ -478,7 +477,7 @@ def build_gazetteer(
         )
         entry = _Entry(place, 1_000_000, True)
         for alias in (canonical, *aliases):
-            add(regions, _REGION_WORDS.sub("", fold(alias)), entry)
+            add(regions, _REGION_WORDS.sub("", fold_once(alias)), entry)
             if alias.isupper() or "Republic" in alias:
                 add(entries, alias, entry)  # "in the DPR" names the oblast without a region word
         add(entries, canonical, entry)
@@ -491,9 +490,9 @@ def build_gazetteer(
         name = str(sub.name)
         place = regions_by_name.get((iso, name)) or Place(name, name, iso, None, None, "admin1")
         entry = _Entry(place, 500_000, True)
-        key = _REGION_WORDS.sub("", fold(name))
+        key = _REGION_WORDS.sub("", fold_once(name))
         add(regions, key, entry)
-        english_key = _REGION_WORDS.sub("", fold(place.name))
+        english_key = _REGION_WORDS.sub("", fold_once(place.name))
         for short in {_ADJ_ENDINGS.sub("", key), re.sub(r"(?:aya|iya)$", "", key), english_key}:
             if short != key and len(short) >= 4:
                 add(regions, short, entry)
