@@ -94,12 +94,44 @@ _DATELINE = re.compile(
 # A strike verb whose object is an aircraft in flight ("missiles targeted an Israeli drone", "hit the drone"):
 # fire at an aircraft is air defence or a loss, not a strike on the ground (unless it stood at an airfield).
 _AT_AIRCRAFT = re.compile(
-    r"(?:targeted|targeting|hit|struck|attacked|fired\s+at)\s+(?:an?\s+|the\s+|its\s+)?"
+    r"(?:targeted|targeting|hit|struck|attacked|fired\s+(?:at|on)|opened\s+fire\s+(?:at|on))\s+"
+    r"(?:an?\s+|the\s+|its\s+)?"
     r"(?:(?!(?:by|with|from|in|on|near|at|over|as|after|and)\b)[\w\-]+\s+){0,3}?"
     r"(?:drones?|uavs?|aircraft|jets?|helicopters?|planes?)\b(?!\s+(?:bases?|factory|plants?|depots?|hangars?|"
-    r"production|workshops?|sites?|launch))(?![^.;]{0,40}\b(?:airfield|air\s*base|airbase|on\s+the\s+ground|"
+    r"production|workshops?|sites?|launch|parks?|parking|pads?|shelters?|field))(?![^.;]{0,40}\b(?:airfield|air\s*base|airbase|on\s+the\s+ground|"
     r"hangars?|parked))"
 )
+
+# Causes of a closure or restriction that are no defensive action.
+_CIVIL_CAUSE = re.compile(
+    r"\b(?:exercises?|drills?|air\s+shows?|weather|fog|snow(?:fall|storm)?|storms?|ice|icing|"
+    r"technical\s+(?:reasons|fault|failure|problems?|issues?)|(?:controllers|staff)\s+(?:strike|walkout))\b"
+)
+_REOPENED = re.compile(
+    r"\b(?:lifted|reopened|re-opened|resumed|back\s+to\s+normal|operating\s+normally|as\s+scheduled)\b"
+)
+_CLOSING = re.compile(r"\b(?:closed|closing|shut|suspended|halted|introduced|imposed|stopped|grounded)\b")
+_DOWNED_DEBRIS = re.compile(
+    r"\b(?:fragments|debris|wreckage|parts)\s+of\s+(?:an?\s+|the\s+)?(?:shot-down|downed|intercepted|destroyed)\b"
+)
+
+
+# Tallies of many strikes: "62 air strikes", "4,870 shellings", "412 attacks", "in 143 districts".
+_TALLY = re.compile(
+    r"\b(?P<n>\d[\d,]*)\s+(?:(?:missile|air|drone|artillery|rocket|mlrs|kamikaze|aerial)\s+)?"
+    r"(?:strikes|shellings|attacks|airstrikes|bombardments|combat\s+engagements|fire\s+missions)\b"
+    r"|\bin\s+(?P<m>\d[\d,]*)\s+(?:districts|areas|settlements|localities|communities|populated\s+areas)\b"
+)
+
+_FRONT_TALLY = "strike.front_tally"
+
+
+def _front_tally(clause: str) -> bool:
+    for m in _TALLY.finditer(clause):
+        n = int((m.group("n") or m.group("m")).replace(",", ""))
+        if n >= (10 if m.group("n") else 5):
+            return True
+    return False
 
 
 def _aims_at_aircraft(clause: str, agent: re.Match[str]) -> bool:
@@ -322,6 +354,16 @@ class Classifier:
                 for template in templates:
                     draft = _shifted(template, s_start, s_index)
                     draft.new_thread = new_thread
+                    if _FRONT_TALLY in draft.rules and not any(_specific(h.place) for h in clause_places):
+                        # "the enemy launched 62 air strikes and carried out 4,870 shellings", "hit ... in
+                        # 143 districts": a day's count across a front names no place; it tallies many
+                        # strikes and is not one (a governor's count for named towns is kept).
+                        draft.types.discard("strike")
+                        draft.rules = [r for r in draft.rules if not r.startswith("strike.")]
+                        if not draft.types:
+                            continue
+                    elif _FRONT_TALLY in draft.rules:
+                        draft.rules.remove(_FRONT_TALLY)
                     draft.place = self._place_of(draft, clause_places, sentence_places, origins)
                     draft.occurred_on = sentence_date
                     drafts.extend(self._per_town(draft, text, s_start, s_end, sentence_places))
@@ -591,12 +633,24 @@ class Classifier:
             air_rules = [n for n in air_rules if n not in ("intercept", "air_defence")]
         if history:
             air_rules = []
+        if "airspace_closed" in air_rules and (
+            _CIVIL_CAUSE.search(clause) or (_REOPENED.search(clause) and not _CLOSING.search(clause))
+        ):
+            # "flights diverted due to fog", "airspace reserved for an exercise", "restrictions were lifted;
+            # flights are operating as scheduled": no defensive action.
+            air_rules.remove("airspace_closed")
 
         # strike ----------------------------------------------------------------------------------------
         strike_rule = (
             None
             if history or "strike" not in cues
-            else self._strike(clause, intercepting="intercept" in air_rules or sentence_intercepts)
+            else self._strike(
+                clause,
+                intercepting="intercept" in air_rules
+                or sentence_intercepts
+                # "fragments of a shot-down drone landed on cars": the debris of an interception
+                or bool(_DOWNED_DEBRIS.search(clause)),
+            )
         )
         if (
             loss
@@ -658,6 +712,8 @@ class Classifier:
             d = _Draft({"strike"}, s_index, span.start, span.end, weapon=weapon, actor=actor)
             d.anaphoric = strike_rule == "strike.anaphor"
             d.rules.append(strike_rule)
+            if _front_tally(clause):
+                d.rules.append(_FRONT_TALLY)
             d.confidence = w.get(strike_rule.replace(".", "_"), 0.8)
             out.append(d)
         if casualty:
@@ -692,6 +748,7 @@ class Classifier:
         # weapon, a ground action (TAXONOMY: not a strike).
         if (
             strong
+            and not _AT_AIRCRAFT.match(clause, strong.start())  # "troops opened fire on a drone"
             and not self._hedged(clause, strong.start())
             and not self._hedged(clause, strong.end())  # "Moscow threatens strikes on Kyiv"
             and (weapon or _STAND_OFF.search(strong.group(0)) or not r.p("ground_only").search(clause))
@@ -809,8 +866,18 @@ class Classifier:
             if named and r.p("weapon_carrier_before").search(before):
                 continue  # "bombs released by Su-34s fell": the airframe carried the weapon
             told_after = r.p("loss_after").search(after)
-            if told_after and self._hedged(clause, m.end() + told_after.end()):
-                continue  # "a Su-24 may have been hit"
+            if (
+                told_after
+                and (
+                    self._hedged(clause, m.end() + told_after.end())
+                    # an aside in brackets is no speculation: "a UAV (probably an Orlan-10) was downed"
+                    or (
+                        self._speculative(clause, m.start())
+                        and "(" not in clause[max(0, m.start() - 30) : m.start()]
+                    )
+                )
+            ):
+                continue  # "a Su-24 may have been hit", "video appears to show a Ka-52 downed"
             if not told_after and self._speculative(clause, m.start()):
                 continue  # "footage may show the wreckage of a helicopter"
             told_before = r.p("loss_before").search(before)
@@ -1251,24 +1318,18 @@ _STRONG_EXTRA: tuple[tuple[str, tuple[str, ...]], ...] = (
 _AIR_NEEDS: dict[str, tuple[str, ...]] = {
     "scramble": (
         *("scrambl", "took off", "raised", "dispatched", "took to the air", "activated", "airborne"),
-        *(
-            "identify",
-            "intercept",
-            "escort",
-            "shadow",
-            "monitor",
-            "policing",
-            "in the air",
-            "aloft",
-            "deployed",
-        ),
-        "precaution",
+        *("identify", "intercept", "escort", "shadow", "monitor", "policing", "in the air", "aloft"),
+        *("deployed", "precaution", "flew", "flying", "patrolled", "patrolling"),
     ),
     "airspace_closed": (
         "skies",
         *("space", "airport", "airfield", "flights", "traffic", "notam", "departures", "arrivals", "clsd"),
+        *("kovyor", "kovior", "carpet", "take-off", "takeoff", "landings"),
     ),
-    "air_alert": ("alert", "alarm", "siren", "warning", "raid", "shelter", "threat", "тривог", "тревог"),
+    "air_alert": (
+        *("alert", "alarm", "siren", "warning", "raid", "shelter", "threat", "тривог", "тревог"),
+        *("danger", "cover", "indoors"),
+    ),
     "air_defence": ("defen", "anti-aircraft", "mobile fire"),
     "intercept": (
         *("down", "intercept", "destroy", "neutrali", "repel", "repuls", "eliminat", "suppress", "jamm"),

@@ -58,6 +58,23 @@ def read(classifier: Classifier, text: str) -> Classification:
             "Restrictions on the reception of aircraft were introduced at Kazan airport.",
             {"airspace_response"},
         ),
+        ("A rail depot in Karlivka was hit overnight; nobody was injured.", {"strike"}),
+        ("Kaniv: drone slams into a warehouse, night watchman killed", {"strike", "casualty"}),
+        ("Russian drone strikes car outside Nikopol; driver, 39, in hospital", {"strike", "casualty"}),
+        (
+            "Police told residents of Narva to stay indoors after a drone flew in from Russia.",
+            {"airspace_response"},
+        ),
+        ("'Kovyor' plan introduced at Kirov airport.", {"airspace_response"}),
+        (
+            "Kursk: a missile danger regime has been declared; residents told to take cover in basements.",
+            {"airspace_response"},
+        ),
+        ("Dozens feared dead after a junta air strike on a market in Sagaing.", {"strike", "casualty"}),
+        (
+            "Zaporizhzhia governor: the occupiers carried out 15 air strikes on Huliaipole and Stepnohirsk.",
+            {"strike"},
+        ),
     ],
 )
 def test_types_read_from_wire_and_headline_grammar(
@@ -84,10 +101,38 @@ def test_types_read_from_wire_and_headline_grammar(
         ("Stay in shelters until the air raid is over.", "strike"),
         ("Flights resumed after restrictions were lifted; two departures were delayed.", "airspace_response"),
         ("Be careful and stay in shelters during alerts!", "airspace_response"),
+        ("Troops opened fire on a drone that crossed the border near Amritsar.", "strike"),
+        ("NOTAM: airspace over the range reserved for an air force exercise next week.", "airspace_response"),
+        (
+            "Rosaviatsia: all restrictions at Sochi airport were lifted; flights operate as scheduled.",
+            "airspace_response",
+        ),
+        ("Flights were diverted from Kuopio to Joensuu this evening because of fog.", "airspace_response"),
+        ("Fragments of a shot-down drone landed in Obolonskyi district, setting cars alight.", "strike"),
+        (
+            "General Staff: over the past day the enemy launched 3 missile strikes and 62 air strikes and "
+            "carried out 4,870 shellings.",
+            "strike",
+        ),
+        (
+            "Russian MoD: aviation and artillery hit deployment points in 143 districts over the day.",
+            "strike",
+        ),
+        ("Teachers killed in last winter's missile attack were remembered in Zboriv.", "casualty"),
+        ("Israeli strikes have killed more than 330 people since last November's ceasefire.", "casualty"),
+        ("Oblast / Poltava / drone strike on a gas compressor station / casualties: none", "casualty"),
+        ("Unverified video appears to show a Russian Ka-52 hit by a missile near Robotyne.", "aircraft_loss"),
     ],
 )
 def test_texts_that_are_not_events_of_that_type(classifier: Classifier, text: str, absent: str) -> None:
     assert absent not in read(classifier, text).labels
+
+
+def test_gunmen_who_shot_dead_two_people_killed_two(classifier: Classifier) -> None:
+    (event,) = read(
+        classifier, "Unidentified gunmen shot dead two polio vaccinators in Bannu district."
+    ).events
+    assert event.types == ("casualty",) and event.killed == 2
 
 
 def test_monitor_abbreviations_count_the_dead_and_injured(classifier: Classifier) -> None:
