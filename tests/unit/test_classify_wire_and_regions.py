@@ -58,7 +58,7 @@ def read(classifier: Classifier, text: str) -> Classification:
             "Restrictions on the reception of aircraft were introduced at Kazan airport.",
             {"airspace_response"},
         ),
-        ("A rail depot in Karlivka was hit overnight; nobody was injured.", {"strike"}),
+        ("Karlivka rail depot hit overnight; governor says nobody injured", {"strike"}),
         ("Kaniv: drone slams into a warehouse, night watchman killed", {"strike", "casualty"}),
         ("Russian drone strikes car outside Nikopol; driver, 39, in hospital", {"strike", "casualty"}),
         (
