@@ -121,6 +121,7 @@ _TALLY = re.compile(
     r"\b(?P<n>\d[\d,]*)\s+(?:(?:missile|air|drone|artillery|rocket|mlrs|kamikaze|aerial)\s+)?"
     r"(?:strikes|shellings|attacks|airstrikes|bombardments|combat\s+engagements|fire\s+missions)\b"
     r"|\bin\s+(?P<m>\d[\d,]*)\s+(?:districts|areas|settlements|localities|communities|populated\s+areas)\b"
+    r"|\b(?:destroyed|hit|struck|engaged)\s+(?P<k>\d[\d,]*)\s+(?:objects|targets|facilities|areas)\b"
 )
 
 _FRONT_TALLY = "strike.front_tally"
@@ -128,8 +129,8 @@ _FRONT_TALLY = "strike.front_tally"
 
 def _front_tally(clause: str) -> bool:
     for m in _TALLY.finditer(clause):
-        n = int((m.group("n") or m.group("m")).replace(",", ""))
-        if n >= (10 if m.group("n") else 5):
+        n = int((m.group("n") or m.group("m") or m.group("k")).replace(",", ""))
+        if n >= (10 if m.group("n") else 5 if m.group("m") else 20):
             return True
     return False
 
@@ -781,8 +782,8 @@ class Classifier:
         if not intercepting:
             # "artillerymen destroyed a depot", "aviation struck positions": the arm names the weapon.
             arm = r.p("strike_by_arm").search(clause)
-            if arm and not self._hedged(clause, arm.start()):
-                return "strike.arm"
+            if arm and not self._hedged(clause, arm.start()) and not _aims_at_aircraft(clause, arm):
+                return "strike.arm"  # (not "a Russian fighter jet struck a US MQ-9 drone")
         anaphor = r.p("strike_anaphor").search(clause)
         if anaphor and not self._hedged(clause, anaphor.start()):
             return "strike.anaphor"

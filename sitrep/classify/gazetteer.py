@@ -386,6 +386,7 @@ _CSC_TYPE_WORDS = {
     "municipality": "municipality",
     "voivodship": "voivodeship",
     "administrative region": "oblast",
+    "republic": "Republic",
 }
 # Unit names that are also the names of seas, rivers or compass points: never looked up as bare words
 # ("ships attacked in the Red Sea" is not Sudan's Red Sea state).

@@ -75,6 +75,27 @@ def read(classifier: Classifier, text: str) -> Classification:
             "Zaporizhzhia governor: the occupiers carried out 15 air strikes on Huliaipole and Stepnohirsk.",
             {"strike"},
         ),
+        ("The RSF claimed it had shot down an army \u201cwarplane\u201d over Babanusa.", {"aircraft_loss"}),
+        ("Hezbollah Shoots Down Israeli Drone in Southern Lebanon", {"aircraft_loss"}),
+        ("Witnesses reported a fighter-jet being shot down over Omdurman.", {"aircraft_loss"}),
+        (
+            "Rescuers found a crashed helicopter Mi-8 in the hills; four soldiers were killed.",
+            {"aircraft_loss", "casualty"},
+        ),
+        (
+            "Vilnius Airport suspended operations due to balloons entering its airspace.",
+            {"airspace_response"},
+        ),
+        ("Kuwait Airways suspended all outbound flights citing regional instability.", {"airspace_response"}),
+        (
+            "Officials ordered residents into shelters after a ballistic missile warning.",
+            {"airspace_response"},
+        ),
+        (
+            "The Houthis launched drones toward the Red Sea, which were intercepted by a US destroyer.",
+            {"strike", "airspace_response"},
+        ),
+        ("Iran fired missiles at Israel; there are 11 known casualties.", {"strike", "casualty"}),
     ],
 )
 def test_types_read_from_wire_and_headline_grammar(
@@ -122,6 +143,15 @@ def test_types_read_from_wire_and_headline_grammar(
         ("Israeli strikes have killed more than 330 people since last November's ceasefire.", "casualty"),
         ("Oblast / Poltava / drone strike on a gas compressor station / casualties: none", "casualty"),
         ("Unverified video appears to show a Russian Ka-52 hit by a missile near Robotyne.", "aircraft_loss"),
+        ("Two helicopters were caught on camera, though neither appeared to be shot down.", "aircraft_loss"),
+        ("Ukraine has so far shot down 21 Russian Mi-8s out of a total of 106 helicopters.", "aircraft_loss"),
+        (
+            "The conflict between the army and the RSF has killed over 3,000 civilians, the UN says.",
+            "casualty",
+        ),
+        ("A Russian fighter jet struck a USAF MQ-9 Reaper drone over the Black Sea.", "strike"),
+        ("Russian missile troops and artillery have destroyed 811 objects of the Ukrainian army.", "strike"),
+        ("The downing of the Su-30 over the Black Sea is also being investigated.", "aircraft_loss"),
     ],
 )
 def test_texts_that_are_not_events_of_that_type(classifier: Classifier, text: str, absent: str) -> None:
@@ -147,7 +177,7 @@ def test_monitor_abbreviations_count_the_dead_and_injured(classifier: Classifier
         ("A fighter jet crashed in Makurdi; the two pilots ejected.", "Benue state", "NG"),
         ("A jet crashed near a village in Niger State.", "Niger state", "NG"),
         ("Air strikes on a village in the Sagaing region killed seven civilians.", "Sagaing region", "MM"),
-        ("Drones struck an oil pumping station in Almetyevsk overnight.", "Tatarstan", "RU"),
+        ("Drones struck an oil pumping station in Almetyevsk overnight.", "Tatarstan Republic", "RU"),
         ("Copenhagen airport shut after drone sightings", "Capital Region of Denmark", "DK"),
         ("A drone struck a market in Dilling, killing 17 people.", "South Kordofan state", "SD"),
         ("Bulgarian MiG-29s were scrambled after a drone was tracked near Varna.", "Varna", "BG"),
