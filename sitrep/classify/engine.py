@@ -102,9 +102,10 @@ _AT_AIRCRAFT = re.compile(
     r"hangars?|parked))"
 )
 
+_AIRFRAME_FAILS = re.compile(r"\b(?:jets?|warplanes?|planes?|aircraft)\b[^.;]*\bexploded\b")
 # Causes of a closure or restriction that are no defensive action.
 _CIVIL_CAUSE = re.compile(
-    r"\b(?:exercises?|drills?|air\s+shows?|weather|fog|snow(?:fall|storm)?|storms?|ice|icing|"
+    r"\b(?:exercises?|drills?|air\s+shows?|weather(?!\s+balloons?)|fog|snow(?:fall|storm)?|storms?|ice|icing|"
     r"technical\s+(?:reasons|fault|failure|problems?|issues?)|(?:controllers|staff)\s+(?:strike|walkout))\b"
 )
 _REOPENED = re.compile(
@@ -259,6 +260,7 @@ class Classifier:
             ("count.ordinal_body", p("ordinal_body")),
             # Before single subjects: "a farmer and his son died" is two, not "his son" alone.
             ("count.pair", p("pair_subjects")),
+            ("count.subject_list", p("subject_list")),  # "5 women, 4 children killed": nine
             ("count.subject", p("count_subject_kill")),
             ("count.subject_bare", p("count_subject_bare")),
             ("count.object", p("count_object")),
@@ -271,6 +273,7 @@ class Classifier:
             ("count.crew", p("crew_of")),
             ("count.crew", p("crew_of_passive")),
             ("count.aboard", p("all_n_aboard")),
+            ("count.aboard", p("killing_all_aboard")),  # "crashes, killing all 176 aboard"
             ("count.survivors", p("survived_injured")),
             ("count.colon", p("colon_count")),  # "Reported fatalities: 74"
             ("count.no_survivors", p("aboard_no_survivors")),
@@ -761,6 +764,7 @@ class Classifier:
             and not self._hedged(clause, agent.start())
             and not self._hedged(clause, agent.end())
             and not (intercepting and _DEBRIS_VERB.search(agent.group(0)))
+            and not _AIRFRAME_FAILS.search(agent.group(0))  # "an Alpha Jet which exploded mid-air"
             and not _aims_at_aircraft(clause, agent)
         ):
             # "a drone kills a paramedic", "drones launched from lorries hit bombers": the weapon acts.
@@ -917,7 +921,7 @@ class Classifier:
             for m in pattern.finditer(clause):
                 if not free(m.start(), m.end()) or any(m.start() < e and s < m.end() for s, e in taken):
                     continue
-                q = _quantity_of(m)
+                q = self._list_total(m.group("who")) if name == "count.subject_list" else _quantity_of(m)
                 if q is None:
                     continue
                 verb_at = m.start("v") if "v" in m.re.groupindex and m.group("v") else m.start()
@@ -1003,6 +1007,23 @@ class Classifier:
                     children = cq.value
                     break
         return killed_q, injured_q, children, rules
+
+    def _list_total(self, items: str) -> Quantity | None:
+        """The sum of a list of counted people ("5 women, 4 children", "three children and their mother");
+        ``None`` unless every item is counted or plainly one person."""
+        total, approximate, n_items = 0, False, 0
+        for item in self.rules.p("subject_list_item").finditer(items):
+            n_items += 1
+            if item.group("n"):
+                q = parse_quantity(item.group("n"))
+                if q is None:
+                    return None
+                total, approximate = total + q.value, approximate or q.approximate
+            elif _PLURAL_END.search(item.group("who")):
+                return None  # "their children": how many is not said
+            else:
+                total += 1
+        return Quantity(total, approximate) if n_items >= 2 else None
 
     def _is_agent(self, clause: str, m: re.Match[str]) -> bool:
         """Whether a subject-verb match reads an agent: an active kill verb with an object after it."""
@@ -1325,7 +1346,7 @@ _AIR_NEEDS: dict[str, tuple[str, ...]] = {
     "airspace_closed": (
         "skies",
         *("space", "airport", "airfield", "flights", "traffic", "notam", "departures", "arrivals", "clsd"),
-        *("kovyor", "kovior", "carpet", "take-off", "takeoff", "landings"),
+        *("kovyor", "kovior", "carpet", "take-off", "takeoff", "landings", "territory"),
     ),
     "air_alert": (
         *("alert", "alarm", "siren", "warning", "raid", "shelter", "threat", "тривог", "тревог"),
@@ -1388,6 +1409,7 @@ _COUNT_NEEDS: dict[str, tuple[str, ...]] = {
     "count.did_not_survive": ("survive",),
     "count.pronoun": ("he ", "she "),
     "count.pair": (" and ",),
+    "count.subject_list": (" and ", ", "),
     "count.ordinal": _ORDINAL_WORDS,
     "count.ordinal_body": ("body of", "bodies of", "remains of", "corpse of", "corpses of"),
     "count.object_list": (", ", " and "),

@@ -96,6 +96,14 @@ def read(classifier: Classifier, text: str) -> Classification:
             {"strike", "airspace_response"},
         ),
         ("Iran fired missiles at Israel; there are 11 known casualties.", {"strike", "casualty"}),
+        ("Vilnius Airport suspended operations due to weather balloons from Belarus.", {"airspace_response"}),
+        (
+            "Rzeszow and Lublin airports in eastern Poland have temporarily ceased operations.",
+            {"airspace_response"},
+        ),
+        ("An Iranian drone entered Israeli territory from Jordan, the army said.", {"airspace_response"}),
+        ("The United States attacked Iran's nuclear facilities from the air.", {"strike"}),
+        ("Artillery and machine gun fire pummelled several neighbourhoods of Khartoum.", {"strike"}),
     ],
 )
 def test_types_read_from_wire_and_headline_grammar(
@@ -152,10 +160,35 @@ def test_types_read_from_wire_and_headline_grammar(
         ("A Russian fighter jet struck a USAF MQ-9 Reaper drone over the Black Sea.", "strike"),
         ("Russian missile troops and artillery have destroyed 811 objects of the Ukrainian army.", "strike"),
         ("The downing of the Su-30 over the Black Sea is also being investigated.", "aircraft_loss"),
+        ("A video shows the downing of a Nigerian Air Force Alpha Jet which exploded mid-air.", "strike"),
+        ("An anti-aircraft missile tore apart a Bayraktar TB2 attack drone.", "strike"),
     ],
 )
 def test_texts_that_are_not_events_of_that_type(classifier: Classifier, text: str, absent: str) -> None:
     assert absent not in read(classifier, text).labels
+
+
+@pytest.mark.parametrize(
+    ("text", "killed", "injured"),
+    [
+        ("5 women, 4 children killed in Gaza strike", 9, None),
+        ("Three children and their mother were killed in an air strike in Gaza City.", 4, None),
+        ("Two soldiers and a civilian were wounded by shelling in Kherson.", None, 3),
+        (
+            "Six members of one family -- a couple and their four children -- were killed in an air strike.",
+            6,
+            None,
+        ),
+        ("Ukrainian airliner crashes in Iran, killing all 176 aboard", 176, None),
+    ],
+)
+def test_listed_and_aside_counts_add_up(
+    classifier: Classifier, text: str, killed: int | None, injured: int | None
+) -> None:
+    events = read(classifier, text).events
+    assert "casualty" in {t for e in events for t in e.types}
+    assert max((e.killed or 0 for e in events), default=0) == (killed or 0)
+    assert max((e.injured or 0 for e in events), default=0) == (injured or 0)
 
 
 def test_gunmen_who_shot_dead_two_people_killed_two(classifier: Classifier) -> None:
