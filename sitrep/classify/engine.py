@@ -89,7 +89,7 @@ _AIR_DEFENCE_WORDS = re.compile(
 _DATELINE = re.compile(
     "\\s*(?:[A-Z][A-Z'\u2019.\\-]{2,}(?:\\s+[A-Z][A-Z'\u2019.\\-]+){0,2}|[A-Z][a-z]+(?:\\s[A-Z][a-z]+)?,\\s+"
     "[A-Z][a-z]+(?:\\s[A-Z][a-z]+)?(?=\\s+[\u2013\u2014]))(?=[\\s,(/])[^\\n]{0,40}?"
-    "(?:\\s[\u2013\u2014-]{1,2}\\s|/[A-Z]{2,}/)"
+    "(?:\\s[\u2013\u2014-]{1,2}\\s|/[A-Z]{2,}/|(?<=[A-Za-z]):\\s)"
 )
 # A strike verb whose object is an aircraft in flight ("missiles targeted an Israeli drone", "hit the drone"):
 # fire at an aircraft is air defence or a loss, not a strike on the ground (unless it stood at an airfield).

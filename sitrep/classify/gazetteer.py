@@ -395,7 +395,8 @@ _CSC_NOT_BARE = re.compile(
     r"northern|southern|eastern|western|central|centre|center|capital|upper|lower|unity|middle|plateau)\b"
 )
 # countrystatecity: (state code → (display name, lat, lon)), and its towns as (folded name → state code).
-_CscCountry = tuple[dict[str, tuple[str, float | None, float | None]], dict[str, str]]
+# (ISO 3166-2 code kept to meet pycountry's names.)
+_CscCountry = tuple[dict[str, tuple[str, float | None, float | None, str]], dict[str, str]]
 
 
 def _load_csc() -> dict[str, _CscCountry]:
@@ -416,13 +417,19 @@ def _load_csc() -> dict[str, _CscCountry]:
         states_file = country.joinpath("states.json")
         if not states_file.is_file():
             continue
-        units: dict[str, tuple[str, float | None, float | None]] = {}
+        units: dict[str, tuple[str, float | None, float | None, str]] = {}
         for st in orjson.loads(states_file.read_bytes()):
             name, kind = str(st["name"]), str(st.get("type") or "").lower()
             word = _CSC_TYPE_WORDS.get(kind)
             display = f"{name} {word}" if word and word not in name.lower() else name
             lat, lon = st.get("latitude"), st.get("longitude")
-            units[str(st["state_code"])] = (display, float(lat) if lat else None, float(lon) if lon else None)
+            code = str(st.get("iso3166_2") or "")
+            units[str(st["state_code"])] = (
+                display,
+                float(lat) if lat else None,
+                float(lon) if lon else None,
+                code,
+            )
         towns: dict[str, str] = {}
         states_dir = country.joinpath("states")
         if states_dir.is_dir():
@@ -437,7 +444,9 @@ def _load_csc() -> dict[str, _CscCountry]:
 
 
 def _tie_codes(
-    towns_by_code: Mapping[tuple[str, str], list[tuple[str, int]]], csc: Mapping[str, _CscCountry]
+    towns_by_code: Mapping[tuple[str, str], list[tuple[str, int]]],
+    csc: Mapping[str, _CscCountry],
+    named: Mapping[str, Place],
 ) -> dict[tuple[str, str], Place]:
     """(country, geonames admin1 code) → its unit, by the units the code's towns are listed in.
 
@@ -459,8 +468,9 @@ def _tie_codes(
             continue
         best = max(votes, key=votes.__getitem__)
         if best in units:
-            display, lat, lon = units[best]
-            out[(iso, code)] = Place(display, display, iso, lat, lon, "admin1")
+            display, lat, lon, iso_code = units[best]
+            # The English name already given to that unit ("Chechnya") wins over countrystatecity's.
+            out[(iso, code)] = named.get(iso_code) or Place(display, display, iso, lat, lon, "admin1")
     return out
 
 
@@ -530,8 +540,15 @@ def build_gazetteer(
         )  # the first alias listed is the display name
     regions_by_name, regions_by_code = _regions_by_capital(towns, largest_in_code, english, pycountry)
     csc = _load_csc()
-    # Codes the capitals did not tie (Tatarstan, Sudan's states, Myanmar's regions) are tied by their towns.
-    for code_key, tied_place in _tie_codes(towns_by_code, csc).items():
+    # Codes the capitals did not tie (Tatarstan, Sudan's states, Myanmar's regions) are tied by towns.
+    # English names from the rule set's aliases and Russia's ("Chechnya", "Belgorod oblast"), by ISO code.
+    by_iso_code = {
+        str(sub.code): regions_by_name[(sub.country_code, str(sub.name))]
+        for sub in pycountry.subdivisions
+        if (sub.country_code, str(sub.name)) in regions_by_name
+        and (sub.country_code == "RU" or fold_once(str(sub.name)) in english)
+    }
+    for code_key, tied_place in _tie_codes(towns_by_code, csc, by_iso_code).items():
         regions_by_code.setdefault(code_key, tied_place)
 
     ua_capitals: dict[str, tuple[float, float]] = {}
@@ -600,7 +617,7 @@ def build_gazetteer(
     for iso, (units, _) in csc.items():
         if iso in FOCUS_COUNTRIES:
             continue  # pycountry's units and the rule set's English names serve these
-        for display, unit_lat, unit_lon in units.values():
+        for display, unit_lat, unit_lon, _ in units.values():
             unit = tied.get((iso, display)) or Place(display, display, iso, unit_lat, unit_lon, "admin1")
             unit_key = _REGION_WORDS.sub("", fold_once(display)).strip()
             if len(unit_key) < 4:

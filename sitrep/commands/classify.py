@@ -111,7 +111,7 @@ def run_classify(inp: TextIO, out: TextIO, classifier: Classifier | None = None)
 
 _OBLAST_WORDS = re.compile(
     r"\b(?:oblast|region|province|governorate|raion|district|krai|kray|respublika|republic|of|county|state|"
-    r"municipality|voivodeship|voivodship|department)\b"
+    r"municipality|voivodeship|voivodship|department|prefecture)\b"
 )
 
 

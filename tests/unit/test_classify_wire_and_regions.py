@@ -210,7 +210,7 @@ def test_monitor_abbreviations_count_the_dead_and_injured(classifier: Classifier
         ("A fighter jet crashed in Makurdi; the two pilots ejected.", "Benue state", "NG"),
         ("A jet crashed near a village in Niger State.", "Niger state", "NG"),
         ("Air strikes on a village in the Sagaing region killed seven civilians.", "Sagaing region", "MM"),
-        ("Drones struck an oil pumping station in Almetyevsk overnight.", "Tatarstan Republic", "RU"),
+        ("Drones struck an oil pumping station in Almetyevsk overnight.", "Tatarstan", "RU"),
         ("Copenhagen airport shut after drone sightings", "Capital Region of Denmark", "DK"),
         ("A drone struck a market in Dilling, killing 17 people.", "South Kordofan state", "SD"),
         ("Bulgarian MiG-29s were scrambled after a drone was tracked near Varna.", "Varna", "BG"),
