@@ -122,10 +122,12 @@ _TALLY = re.compile(
     r"\b(?P<n>\d[\d,]*)\s+(?:(?:missile|air|drone|artillery|rocket|mlrs|kamikaze|aerial)\s+)?"
     r"(?:strikes|shellings|attacks|airstrikes|bombardments|combat\s+engagements|fire\s+missions)\b"
     r"|\bin\s+(?P<m>\d[\d,]*)\s+(?:districts|areas|settlements|localities|communities|populated\s+areas)\b"
-    r"|\b(?:destroyed|hit|struck|engaged)\s+(?P<k>\d[\d,]*)\s+(?:objects|targets|facilities|areas)\b"
+    r"|\b(?:destroyed|hit|struck|engaged|attacked)\s+(?:nearly\s+|about\s+|over\s+|more\s+than\s+|some\s+|around\s+"
+    r"|up\s+to\s+)?(?P<k>\d[\d,]*)\s+(?:[\w\-]+\s+)?(?:objects|targets|facilities|areas|sites)\b"
 )
 
 _FRONT_TALLY = "strike.front_tally"
+_ACROSS = re.compile(r"\b(?:throughout|across)\b")
 
 
 def _front_tally(clause: str) -> bool:
@@ -358,7 +360,10 @@ class Classifier:
                 for template in templates:
                     draft = _shifted(template, s_start, s_index)
                     draft.new_thread = new_thread
-                    if _FRONT_TALLY in draft.rules and not any(_specific(h.place) for h in clause_places):
+                    if _FRONT_TALLY in draft.rules and (
+                        not any(_specific(h.place) for h in clause_places)
+                        or _ACROSS.search(low, c_start, c_end)  # "40 targets throughout Gaza"
+                    ):
                         # "the enemy launched 62 air strikes and carried out 4,870 shellings", "hit ... in
                         # 143 districts": a day's count across a front names no place; it tallies many
                         # strikes and is not one (a governor's count for named towns is kept).

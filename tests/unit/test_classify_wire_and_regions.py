@@ -104,6 +104,8 @@ def read(classifier: Classifier, text: str) -> Classification:
         ("An Iranian drone entered Israeli territory from Jordan, the army said.", {"airspace_response"}),
         ("The United States attacked Iran's nuclear facilities from the air.", {"strike"}),
         ("Artillery and machine gun fire pummelled several neighbourhoods of Khartoum.", {"strike"}),
+        ("The Houthis claim they shot down a U.S. military MQ-9 Reaper drone in Marib.", {"aircraft_loss"}),
+        ("The Houthis said they downed a U.S. MQ9 drone over Maareb.", {"aircraft_loss"}),
     ],
 )
 def test_types_read_from_wire_and_headline_grammar(
@@ -162,6 +164,9 @@ def test_types_read_from_wire_and_headline_grammar(
         ("The downing of the Su-30 over the Black Sea is also being investigated.", "aircraft_loss"),
         ("A video shows the downing of a Nigerian Air Force Alpha Jet which exploded mid-air.", "strike"),
         ("An anti-aircraft missile tore apart a Bayraktar TB2 attack drone.", "strike"),
+        ("The Israeli Air Force struck nearly 40 terror targets throughout Gaza, it said.", "strike"),
+        ("The Palestinian death toll from ongoing Israeli attacks has risen to 44,580.", "casualty"),
+        ("Since then the Russians have been shelling the right bank of the Kherson region.", "strike"),
     ],
 )
 def test_texts_that_are_not_events_of_that_type(classifier: Classifier, text: str, absent: str) -> None:
