@@ -2,7 +2,8 @@
 
 These files were written for this project (see their README), each measured once before the rules were
 tuned on it, so these floors guard against regressions; they do not measure accuracy on unseen text
-(``blind5.jsonl``, the last, is kept out of tuning and out of this test for that).
+(that was each file's first score, and in session 4 real published text kept outside the project; see
+``docs/classifier.md``).
 """
 
 from __future__ import annotations
@@ -31,23 +32,26 @@ def _score(classifier: Classifier, name: str) -> EvalResult:
 
 
 @pytest.mark.parametrize(
-    "name", ["tune.jsonl", "holdout.jsonl", "final.jsonl", "blind.jsonl", "blind2.jsonl"]
+    "name",
+    [
+        *("tune.jsonl", "holdout.jsonl", "final.jsonl", "blind.jsonl", "blind2.jsonl", "blind3.jsonl"),
+        *("blind4.jsonl", "blind5.jsonl", "blind6.jsonl", "blind7.jsonl"),
+    ],
 )
 def test_scores_on_the_authored_corpus_stay_above_their_floors(classifier: Classifier, name: str) -> None:
     res = _score(classifier, name)
-    assert res.n >= 150 and res.errors == 0
+    assert res.n >= 140 and res.errors == 0
     f1 = {t: tally.f1 for t, tally in res.per_type.items()}
-    # Floors a little under the scores measured when the rules were last changed (rules-2026.11.4), F1 for
-    # strike / casualty / aircraft_loss / airspace_response, then killed exact and admin1 accuracy:
-    # tune 0.989 0.985 1.000 1.000 1.000 0.821; holdout 0.988 0.977 0.968 1.000 0.957 0.798;
-    # final 0.987 0.992 0.969 0.988 1.000 0.674; blind 0.982 0.986 0.983 1.000 1.000 0.752;
-    # blind2 0.952 0.979 0.949 0.953 0.959 0.637.
-    assert (f1["strike"] or 0) >= 0.93
-    assert (f1["casualty"] or 0) >= 0.95
-    assert (f1["aircraft_loss"] or 0) >= 0.92
-    assert (f1["airspace_response"] or 0) >= 0.93
-    assert res.killed_exact / res.killed_total >= 0.93
-    assert res.admin1_correct / res.admin1_total >= 0.61
+    # Floors a little under the scores measured when the rules were last changed (rules-2026.11.5), F1 for
+    # strike / casualty / aircraft_loss / airspace_response, then killed exact and admin1 accuracy; the
+    # lowest file for each: strike 0.928 (blind5), casualty 0.929 (blind7), aircraft_loss 0.909 (blind4),
+    # airspace_response 0.933 (blind5), killed exact 0.909 (blind7), admin1 0.770 (blind4).
+    assert (f1["strike"] or 0) >= 0.92
+    assert (f1["casualty"] or 0) >= 0.92
+    assert (f1["aircraft_loss"] or 0) >= 0.90
+    assert (f1["airspace_response"] or 0) >= 0.92
+    assert res.killed_exact / res.killed_total >= 0.90
+    assert res.admin1_correct / res.admin1_total >= 0.75
     assert res.aircraft_false_alarms / res.non_aircraft_items < 0.02
 
 
