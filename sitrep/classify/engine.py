@@ -102,7 +102,10 @@ _AT_AIRCRAFT = re.compile(
     r"hangars?|parked))"
 )
 
-_AIRFRAME_FAILS = re.compile(r"\b(?:jets?|warplanes?|planes?|aircraft)\b[^.;]*\bexploded\b")
+# Generic airframes that are no carriers or one-way weapons even beside missiles: reconnaissance drones.
+_RECON = re.compile(r"(?:reconnaissance|recon|surveillance|spy)\s")
+_NO_VIOLATION = re.compile(r"\bno\s+(?:airspace\s+)?(?:violations?|breach(?:es)?|incursions?)\b")
+_AIRFRAME_FAILS = re.compile(r"\b(?:jets?|warplanes?|planes?|aircraft)\b[^.;]*\b(?:exploded|crashed)\b")
 # Causes of a closure or restriction that are no defensive action.
 _CIVIL_CAUSE = re.compile(
     r"\b(?:exercises?|drills?|air\s+shows?|weather(?!\s+balloons?)|fog|snow(?:fall|storm)?|storms?|ice|icing|"
@@ -262,6 +265,7 @@ class Classifier:
             ("count.ordinal_body", p("ordinal_body")),
             # Before single subjects: "a farmer and his son died" is two, not "his son" alone.
             ("count.pair", p("pair_subjects")),
+            ("count.pair", p("kin_pair_object")),  # "occupiers killed mother and child": two
             ("count.subject_list", p("subject_list")),  # "5 women, 4 children killed": nine
             ("count.subject", p("count_subject_kill")),
             ("count.subject_bare", p("count_subject_bare")),
@@ -642,6 +646,9 @@ class Classifier:
             air_rules = [n for n in air_rules if n not in ("intercept", "air_defence")]
         if history:
             air_rules = []
+        if _NO_VIOLATION.search(clause):
+            # "a drone fragment was found; no airspace violation was recorded": nothing crossed
+            air_rules = [n for n in air_rules if n not in ("stray", "airspace_closed")]
         if "airspace_closed" in air_rules and (
             _CIVIL_CAUSE.search(clause) or (_REOPENED.search(clause) and not _CLOSING.search(clause))
         ):
@@ -763,7 +770,11 @@ class Classifier:
             and (weapon or _STAND_OFF.search(strong.group(0)) or not r.p("ground_only").search(clause))
         ):
             return "strike.strong"
-        agent = r.p("weapon_agent").search(clause) if weapons or "strike" in clause else None
+        agent = (
+            r.p("weapon_agent").search(clause)
+            if weapons or "strike" in clause or "attacks" in clause
+            else None
+        )
         if (
             agent
             and not self._hedged(clause, agent.start())
@@ -867,8 +878,8 @@ class Classifier:
         one_way = r.p("one_way")
         for m, named in candidates:
             around = clause[max(0, m.start() - 25) : m.end() + 25]
-            if not named and one_way.search(around):
-                continue
+            if not named and not _RECON.match(m.group(0)) and one_way.search(around):
+                continue  # "attack drones", "bombers armed with cruise missiles": weapons or their carriers
             before = clause[max(0, m.start() - 90) : m.start()]
             after = clause[m.end() :]
             if r.p("loss_negated").search(before):

@@ -259,3 +259,82 @@ def test_a_dateline_is_the_place_only_when_no_other_is_named(
 def test_spellings_and_apostrophes_of_ukrainian_towns(classifier: Classifier, text: str) -> None:
     event = read(classifier, text).events[0]
     assert event.location is not None and event.location.admin1 == "Zaporizhzhia oblast"
+
+
+@pytest.mark.parametrize(
+    ("text", "labels"),
+    [
+        ("Russia launches 10 drones at civilian infrastructure in Sumy region in one hour", {"strike"}),
+        ("58 out of 80 enemy drones shot down over Ukraine", {"strike", "airspace_response"}),
+        ("Gladkov: Ukrainian Armed Forces strike two more settlements in Belgorod Region", {"strike"}),
+        (
+            "Ukrainian Armed Forces Launch Attacks on Belgorod Region: Governor Reports on the Damage",
+            {"strike"},
+        ),
+        ("The occupiers are striking at Kharkiv! Stay in shelters!", {"strike"}),
+        (
+            "Enemy attacked Odesa at night, one person was killed, three others were wounded.",
+            {"strike", "casualty"},
+        ),
+        ("Russia's attacks kill 5 civilians in Kherson Oblast", {"strike", "casualty"}),
+        (
+            "Russian troops sent drones to the Nikopol district. Two people were injured.",
+            {"strike", "casualty"},
+        ),
+        (
+            "A Ukrainian FPV-drone attacked a car, two women were killed, the governor said.",
+            {"strike", "casualty"},
+        ),
+        ("Russian occupiers killed mother and child in Slavyansk", {"casualty"}),
+        ("Israeli airstrike kills senior Gaza health official", {"strike", "casualty"}),
+        ("Russia attacks Mykolaiv with ballistic missile, injuring civilians", {"strike", "casualty"}),
+        ("Putin suffers fresh blow as Russian helicopter explodes mid-air in Ukraine", {"aircraft_loss"}),
+        ("Breaking: Russian Helicopter Ka-52 Crash in Eastern Syria", {"aircraft_loss"}),
+        ("The SU-35 was brought down near the city of Izyum, in the Kharkiv region.", {"aircraft_loss"}),
+        ("Russian military helicopter crashes, crew dead", {"aircraft_loss", "casualty"}),
+        (
+            "Air defense forces in the east shot down two guided missiles and four reconnaissance drones.",
+            {"aircraft_loss", "airspace_response"},
+        ),
+        ("Explosions ring out in Kyiv after missile warnings", {"airspace_response"}),
+        ("Ukrainian drones have sunk two Russian patrol boats near Snake Island.", {"strike"}),
+        ("On February 11, the Saratov oil refinery suffered another attack.", {"strike"}),
+        ("About 20 Russian military personnel became cargo 200, the source said.", {"casualty"}),
+    ],
+)
+def test_types_read_from_ukrainian_and_russian_outlets_phrasing(
+    classifier: Classifier, text: str, labels: set[str]
+) -> None:
+    assert set(read(classifier, text).labels) == labels
+
+
+@pytest.mark.parametrize(
+    ("text", "absent"),
+    [
+        ("At least 331 civilians have been killed in Ukraine since the start of the 10-day war.", "casualty"),
+        (
+            "Since resuming its bombardment on March 18, the ministry reported nearly 1,500 killed.",
+            "casualty",
+        ),
+        (
+            "Khinstein said 288 civilians had been killed during Ukraine's incursion into the Kursk region.",
+            "casualty",
+        ),
+        (
+            "Officials say Russian forces have been stockpiling drones and missiles for attacks on the grid.",
+            "strike",
+        ),
+        ("The authorities of the Bryansk region regularly report shelling from Ukraine.", "strike"),
+        ("On Sunday, security forces opened fire on protesters, killing eight people.", "strike"),
+        ("A Russian Ka-52 made a precautionary landing; the crew flew it back to base.", "aircraft_loss"),
+        ("A Su-30SM fighter jet crashed into the Black Sea off Crimea during a training flight.", "strike"),
+        (
+            "A missile warning signal will also be sent at night, the authorities decided.",
+            "airspace_response",
+        ),
+    ],
+)
+def test_aggregates_habits_and_near_misses_in_outlet_phrasing(
+    classifier: Classifier, text: str, absent: str
+) -> None:
+    assert absent not in read(classifier, text).labels
