@@ -104,6 +104,8 @@ _AT_AIRCRAFT = re.compile(
 
 # Generic airframes that are no carriers or one-way weapons even beside missiles: reconnaissance drones.
 _RECON = re.compile(r"(?:reconnaissance|recon|surveillance|spy)\s")
+_ATTEMPTED_ATTACK = re.compile(r"\b(?:attempt(?:ed|s)?|tried)\s+to\s+(?:attack|strike|carry\s+out|commit)")
+_ATTEMPTED_WAVE = re.compile(r"\b(?:attempt(?:ed|s)?|tried)\b")
 _NO_VIOLATION = re.compile(r"\bno\s+(?:airspace\s+)?(?:violations?|breach(?:es)?|incursions?)\b")
 _AIRFRAME_FAILS = re.compile(r"\b(?:jets?|warplanes?|planes?|aircraft)\b[^.;]*\b(?:exploded|crashed)\b")
 # Causes of a closure or restriction that are no defensive action.
@@ -267,6 +269,7 @@ class Classifier:
             ("count.pair", p("pair_subjects")),
             ("count.pair", p("kin_pair_object")),  # "occupiers killed mother and child": two
             ("count.subject_list", p("subject_list")),  # "5 women, 4 children killed": nine
+            ("count.subject_list", p("object_list_sum")),  # "kills two children and a woman": three
             ("count.subject", p("count_subject_kill")),
             ("count.subject_bare", p("count_subject_bare")),
             ("count.object", p("count_object")),
@@ -765,8 +768,14 @@ class Classifier:
         if (
             strong
             and not _AT_AIRCRAFT.match(clause, strong.start())  # "troops opened fire on a drone"
-            and not self._hedged(clause, strong.start())
-            and not self._hedged(clause, strong.end())  # "Moscow threatens strikes on Kyiv"
+            and (
+                # "UAVs attempted to attack facilities ... were shot down": a launched wave, though stopped
+                _ATTEMPTED_WAVE.search(strong.group(0))
+                or (
+                    not self._hedged(clause, strong.start())
+                    and not self._hedged(clause, strong.end())  # "Moscow threatens strikes on Kyiv"
+                )
+            )
             and (weapon or _STAND_OFF.search(strong.group(0)) or not r.p("ground_only").search(clause))
         ):
             return "strike.strong"
@@ -846,7 +855,8 @@ class Classifier:
         for v in r.p("intercept_verb_bare").finditer(text):
             before = text[max(0, v.start() - 70) : v.start()]
             if r.p("incoming_before").search(before) or r.p("count_before").search(before):
-                return not self._hedged(text, v.start())
+                # "a drone that tried to attack Moscow was shot down": the attempt was the attack's
+                return not self._hedged(text, v.start()) or bool(_ATTEMPTED_ATTACK.search(before))
         return False
 
     def _hedged(self, clause: str, at: int) -> bool:

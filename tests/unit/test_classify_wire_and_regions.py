@@ -338,3 +338,42 @@ def test_aggregates_habits_and_near_misses_in_outlet_phrasing(
     classifier: Classifier, text: str, absent: str
 ) -> None:
     assert absent not in read(classifier, text).labels
+
+
+@pytest.mark.parametrize(
+    ("text", "labels"),
+    [
+        (
+            "Russian air defence shot down Ukrainian UAVs over the Belgorod Region as they attempted to "
+            "attack facilities on Russian territory.",
+            {"strike", "airspace_response"},
+        ),
+        (
+            "Another drone that tried to carry out an attack on Moscow was shot down tonight by air defence.",
+            {"strike", "airspace_response"},
+        ),
+        ("Troops attempted to break through near Toretsk with armoured vehicles.", set()),
+        ("Poroshenko Foundation launches a kamikaze drone program for the front line", set()),
+    ],
+)
+def test_attempted_attacks_are_launched_waves_and_programs_are_no_strikes(
+    classifier: Classifier, text: str, labels: set[str]
+) -> None:
+    assert set(read(classifier, text).labels) == labels
+
+
+@pytest.mark.parametrize(
+    ("text", "killed"),
+    [
+        ("Russian army kills two children and a woman in Pokrovsk district of Donetsk region", 3),
+        ("The explosion in one of the houses killed a 64-year-old resident and an 11-year-old boy.", 2),
+        ("All eight crew members and seven passengers onboard died, TASS reported.", 15),
+    ],
+)
+def test_listed_objects_and_crews_add_up(classifier: Classifier, text: str, killed: int) -> None:
+    assert max((e.killed or 0 for e in read(classifier, text).events), default=0) == killed
+
+
+def test_the_pilot_of_a_jet_is_no_weapon_that_killed(classifier: Classifier) -> None:
+    text = "A Ukrainian MiG-29 crashed during the landing approach. The pilot of the fighter jet killed."
+    assert "strike" not in read(classifier, text).labels
