@@ -1345,6 +1345,15 @@ _STRONG_EXTRA: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("strong_weapon_raid", ("raid", "salvo", "wave", "barrage")),
     ("strong_killed_by", (" by ",)),
     ("strong_hit_on", ("hit on",)),
+    ("strong_recorded", ("recorded",)),
+    ("strong_launch_from", ("launch",)),
+    ("strong_attempt", ("attempt", "tried")),
+    ("strong_sent", ("sent", "directed")),
+    ("strong_x_of_y", ("drones", "missiles", "shaheds", "uavs", "rockets", "targets")),
+    ("strong_launch_attacks", ("launch", "carr", "conduct")),
+    ("strong_striking_at", ("striking at", "strike again")),
+    ("strong_night_attack", ("night",)),
+    ("strong_suffered", ("suffered", "came under", "subjected")),
     (
         "strong_air_arm",
         (
