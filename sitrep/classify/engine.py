@@ -110,8 +110,9 @@ _NO_VIOLATION = re.compile(r"\bno\s+(?:airspace\s+)?(?:violations?|breach(?:es)?
 _AIRFRAME_FAILS = re.compile(r"\b(?:jets?|warplanes?|planes?|aircraft)\b[^.;]*\b(?:exploded|crashed)\b")
 # Causes of a closure or restriction that are no defensive action.
 _CIVIL_CAUSE = re.compile(
-    r"\b(?:exercises?|drills?|air\s+shows?|weather(?!\s+balloons?)|fog|snow(?:fall|storm)?|storms?|ice|icing|"
-    r"technical\s+(?:reasons|fault|failure|problems?|issues?)|(?:controllers|staff)\s+(?:strike|walkout))\b"
+    r"\b(?:due\s+to|because\s+of|owing\s+to|amid|for|citing)\s+(?:[\w\-]+\s+){0,4}?(?:exercises?|drills?|"
+    r"air\s+shows?|weather(?!\s+balloons?)|fog|snow(?:fall|storm)?|storms?|ice|icing|technical\s+(?:reasons|fault|"
+    r"failure|problems?|issues?)|(?:controllers|staff)\s+(?:strike|walkout))\b"
 )
 _REOPENED = re.compile(
     r"\b(?:lifted|reopened|re-opened|resumed|back\s+to\s+normal|operating\s+normally|as\s+scheduled)\b"
@@ -1376,12 +1377,14 @@ _AIR_NEEDS: dict[str, tuple[str, ...]] = {
     "scramble": (
         *("scrambl", "took off", "raised", "dispatched", "took to the air", "activated", "airborne"),
         *("identify", "intercept", "escort", "shadow", "monitor", "policing", "in the air", "aloft"),
-        *("deployed", "precaution", "flew", "flying", "patrolled", "patrolling"),
+        *("deployed", "precaution", "flew", "flying", "patrolled", "patrolling", "intercepted by"),
     ),
     "airspace_closed": (
         "skies",
         *("space", "airport", "airfield", "flights", "traffic", "notam", "departures", "arrivals", "clsd"),
-        *("kovyor", "kovior", "carpet", "take-off", "takeoff", "landings", "territory"),
+        *("kovyor", "kovior", "carpet", "take-off", "takeoff", "landings", "territory", "moldova", "romania"),
+        *("poland", "lithuania", "latvia", "estonia", "belarus", "hungary", "slovakia", "finland"),
+        *("\u043e\u0433\u0440\u0430\u043d\u0438\u0447", "\u0430\u044d\u0440\u043e\u043f\u043e\u0440\u0442"),
     ),
     "air_alert": (
         *("alert", "alarm", "siren", "warning", "raid", "shelter", "threat", "тривог", "тревог"),
@@ -1454,7 +1457,9 @@ _COUNT_NEEDS: dict[str, tuple[str, ...]] = {
 }
 _TOKEN = re.compile(r"[^\s]+")
 _ADJECTIVAL = re.compile(r"(?:sk(?:y|iy|yi|ii|ij|aya|a|e|oye|oe|o)?|ivsk\w*)$")
-_WORD = re.compile(r"[a-z0-9][a-z0-9\-/]*")
+_WORD = re.compile(
+    r"[a-z0-9\u0430-\u044f\u0451\u0454\u0456\u0457\u0491][a-z0-9\u0430-\u044f\u0451\u0454\u0456\u0457\u0491\-/]*"
+)
 _DESIGNATION = re.compile(r"^[a-z/]{1,5}-?\d")
 
 

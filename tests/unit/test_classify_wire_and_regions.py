@@ -377,3 +377,30 @@ def test_listed_objects_and_crews_add_up(classifier: Classifier, text: str, kill
 def test_the_pilot_of_a_jet_is_no_weapon_that_killed(classifier: Classifier) -> None:
     text = "A Ukrainian MiG-29 crashed during the landing approach. The pilot of the fighter jet killed."
     assert "strike" not in read(classifier, text).labels
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Three alerts in one night for Kyiv, no damage reported - Klitschko",
+        "The plane was shot down over North Humera while crossing Ethiopian airspace from Sudan.",
+        "Russians launch 22 missiles and over 460 drones; 4 drones fly into Moldova and Romania",
+        "Drones were targeting Grozny as a plane landed in deep fog; the area was closed for air traffic.",
+        "Our MQ-9 was in international airspace when it was intercepted by two Su-27s.",
+        # Rosaviatsia: temporary restrictions introduced at Kazan airport (written as escapes: Cyrillic
+        # letters look like Latin ones to the linter).
+        " ".join(
+            [
+                "\u0420\u043e\u0441\u0430\u0432\u0438\u0430\u0446\u0438\u044f:",
+                "\u0432\u0440\u0435\u043c\u0435\u043d\u043d\u044b\u0435",
+                "\u043e\u0433\u0440\u0430\u043d\u0438\u0447\u0435\u043d\u0438\u044f",
+                "\u0432\u0432\u0435\u0434\u0435\u043d\u044b",
+                "\u0432",
+                "\u0430\u044d\u0440\u043e\u043f\u043e\u0440\u0442\u0443",
+                "\u041a\u0430\u0437\u0430\u043d\u0438.",
+            ]
+        ),
+    ],
+)
+def test_airspace_responses_in_wire_phrasing_and_in_russian(classifier: Classifier, text: str) -> None:
+    assert "airspace_response" in read(classifier, text).labels
