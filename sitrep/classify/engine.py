@@ -55,7 +55,7 @@ _WEEKDAYS = {
 }
 _KILL_CLASS = re.compile(
     r"kill|dead|die|death|perish|slain|lives|life|fatal|murder|eliminat|liquidat|destroy|neutrali|lost|losing|"
-    r"bodies|corpses|succumb|slay|slew|no survivors|not survive|n't survive|^fat$|^kia$",
+    r"bodies|corpses|succumb|slay|slew|no survivors|not survive|n't survive|^fat$|^kia$|martyr|shahadat",
     re.IGNORECASE,
 )
 _HURT_CLASS = re.compile(r"wound|injur|hurt|hospital|maim|shock|concuss|traumat|^inj$|^wia$", re.IGNORECASE)
@@ -269,8 +269,12 @@ class Classifier:
             # Before single subjects: "a farmer and his son died" is two, not "his son" alone.
             ("count.pair", p("pair_subjects")),
             ("count.pair", p("kin_pair_object")),  # "occupiers killed mother and child": two
+            ("count.n_of_m", p("n_of_m_people")),  # "one of the four crew members died": one
             ("count.subject_list", p("subject_list")),  # "5 women, 4 children killed": nine
             ("count.subject_list", p("object_list_sum")),  # "kills two children and a woman": three
+            ("count.bodies", p("bodies_of")),  # "the bodies of five victims": before "five victims" alone
+            ("count.family", p("family_of")),  # "a family of three ... were killed"
+            ("count.deaths_of", p("deaths_of_both")),  # "the deaths of both crew members"
             ("count.subject", p("count_subject_kill")),
             ("count.subject_bare", p("count_subject_bare")),
             ("count.object", p("count_object")),
@@ -294,7 +298,6 @@ class Classifier:
             # Headlines drop articles: "mine blast kills tractor driver".
             ("count.one_object", p("object_single_bare")),
             ("count.one_subject", p("subject_one")),
-            ("count.bodies", p("bodies_of")),
             ("count.bare_singular", p("bare_singular")),
             ("count.losses", p("losses_amounted")),
             ("count.lost", p("lost_people")),
@@ -1452,6 +1455,9 @@ _COUNT_NEEDS: dict[str, tuple[str, ...]] = {
     "count.ordinal_body": ("body of", "bodies of", "remains of", "corpse of", "corpses of"),
     "count.object_list": (", ", " and "),
     "count.bodies": ("bodies", "remains", "corpses"),
+    "count.family": ("family of",),
+    "count.n_of_m": (" of the ", " of its ", " of their ", " of all "),
+    "count.deaths_of": ("death", "killing of", "lives of"),
     "count.losses": ("losses",),
     "count.lost": ("lost",),
 }

@@ -394,8 +394,8 @@ _CSC_NOT_BARE = re.compile(
     r"\b(?:sea|seas|river|nile|lakes?|coast|gulf|bay|islands?|mount|valley|desert|north|south|east|west|"
     r"northern|southern|eastern|western|central|centre|center|capital|upper|lower|unity|middle|plateau)\b"
 )
-# countrystatecity: (state code → (display name, lat, lon)), and its towns as (folded name → state code).
-# (ISO 3166-2 code kept to meet pycountry's names.)
+# countrystatecity: state code → (display name, lat, lon, ISO 3166-2 code: it meets pycountry's names), and
+# its towns as folded name → state code.
 _CscCountry = tuple[dict[str, tuple[str, float | None, float | None, str]], dict[str, str]]
 
 

@@ -404,3 +404,24 @@ def test_the_pilot_of_a_jet_is_no_weapon_that_killed(classifier: Classifier) -> 
 )
 def test_airspace_responses_in_wire_phrasing_and_in_russian(classifier: Classifier, text: str) -> None:
     assert "airspace_response" in read(classifier, text).labels
+
+
+@pytest.mark.parametrize(
+    ("text", "killed"),
+    [
+        ("A King Air crashed near Ilorin; all four crew members were killed.", 4),
+        ("The bodies of five victims were recovered from the rubble after the missile attack on Lviv.", 5),
+        ("The drone attacked a car... as a result of the hit two women were killed, the governor said.", 2),
+        (
+            "A Mi-28 crashed in the Leningrad region. The crash resulted in the deaths of both crew members.",
+            2,
+        ),
+        ("Three policemen were martyred when a roadside bomb went off next to their patrol vehicle.", 3),
+        ("A guided bomb hit a house. A family of three - parents and their son - were killed.", 3),
+        ("A Tu-22M3 crash-landed on return to base; one of the four crew members died.", 1),
+    ],
+)
+def test_crews_families_bodies_and_parts_of_a_group_are_counted(
+    classifier: Classifier, text: str, killed: int
+) -> None:
+    assert max((e.killed or 0 for e in read(classifier, text).events), default=0) == killed
