@@ -1381,12 +1381,14 @@ _AIR_NEEDS: dict[str, tuple[str, ...]] = {
         *("scrambl", "took off", "raised", "dispatched", "took to the air", "activated", "airborne"),
         *("identify", "intercept", "escort", "shadow", "monitor", "policing", "in the air", "aloft"),
         *("deployed", "precaution", "flew", "flying", "patrolled", "patrolling", "intercepted by"),
+        *("send", "sent", "intercept", "interception", "operation", "mobili"),
     ),
     "airspace_closed": (
         "skies",
         *("space", "airport", "airfield", "flights", "traffic", "notam", "departures", "arrivals", "clsd"),
         *("kovyor", "kovior", "carpet", "take-off", "takeoff", "landings", "territory", "moldova", "romania"),
         *("poland", "lithuania", "latvia", "estonia", "belarus", "hungary", "slovakia", "finland"),
+        *("breach", "paraly", "grounded", "incursion", "median", "takeoff", "landing"),
         *("\u043e\u0433\u0440\u0430\u043d\u0438\u0447", "\u0430\u044d\u0440\u043e\u043f\u043e\u0440\u0442"),
     ),
     "air_alert": (
@@ -1395,7 +1397,18 @@ _AIR_NEEDS: dict[str, tuple[str, ...]] = {
     ),
     "air_defence": ("defen", "anti-aircraft", "mobile fire"),
     "intercept": (
-        *("down", "intercept", "destroy", "neutrali", "repel", "repuls", "eliminat", "suppress", "jamm"),
+        *(
+            "down",
+            "intercept",
+            "destroy",
+            "neutrali",
+            "repel",
+            "repuls",
+            "eliminat",
+            "suppress",
+            "jamm",
+            "thwart",
+        ),
         *("knocked", "foil", "taken out", "took out", "takes out"),
     ),
 }

@@ -425,3 +425,27 @@ def test_crews_families_bodies_and_parts_of_a_group_are_counted(
     classifier: Classifier, text: str, killed: int
 ) -> None:
     assert max((e.killed or 0 for e in read(classifier, text).events), default=0) == killed
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Romania responded by sending four fighter jets into the sky after a drone breached its airspace.",
+        "Kuwait Thwarts Hostile Drones Amid Escalating Gulf Tensions",
+        "Klitschko: Sounds of explosions heard in Kyiv, air defense system in operation",
+        "Polish Airports Temporarily Halt Operations Amid Russian Strikes Near Ukraine",
+        "The airport in Kazan is closed due to the danger of drones",
+        "The alerts are activated in the evacuated communities along the border.",
+        "Norwegian F-35s Intercept Russian Bomber Task Force",
+        "NATO jets daily conducted one interception of Russian IL-20 planes over the Baltic.",
+        "Iran activates air defences in response to explosions, state media reports",
+        "Commercial aircraft were being grounded in Tehran and parts of the west.",
+        "All takeoff and landing were suspended twice at Incheon airport because of trash balloons.",
+        "Taiwan sends up fighters as Chinese warplanes cross the strait's median line",
+        "Syrian air defences fire on four Israeli missiles, shoot down one",
+        "Alarms sounded in the southern Israeli city of Eilat after a hostile aircraft approached.",
+        "Unknown drone from Belarus forces Lithuanian leaders into shelter",
+    ],
+)
+def test_airspace_responses_as_real_outlets_word_them(classifier: Classifier, text: str) -> None:
+    assert "airspace_response" in read(classifier, text).labels
