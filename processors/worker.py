@@ -132,5 +132,5 @@ def run_worker(settings: Settings, *, log_format: str = "text", log_level: str =
     try:
         worker.execute_from_commandline()
     finally:
-        preparer.close()
+        preparer.close(wait=True)
     return 0
