@@ -157,8 +157,9 @@ class Preparer:
 
     def close(self, wait: bool = False) -> None:
         """End the pool. ``wait`` (at the worker's exit) lets the pool's manager thread finish here, so the
-        interpreter's exit has no thread left to wait on. A clean-clone CI run once found a non-JSON "Exception
-        ignored in <module 'threading'>" line at the end of a JSON log; that wait is the likely place."""
+        interpreter's exit has no thread left to wait on. A clean-clone CI run once found a non-JSON
+        "Exception ignored in <module 'threading'>" line at the end of a JSON log; that wait is the likely
+        place."""
         if self._pool is not None:
             self._pool.shutdown(wait=wait, cancel_futures=True)
             self._pool = None
