@@ -26,6 +26,7 @@ from functools import lru_cache
 from sitrep.classify.gazetteer import Gazetteer, fold
 from sitrep.classify.numbers import Quantity, parse_quantity
 from sitrep.classify.rules import Rules, lower_text
+from sitrep.dedupe.text import DATELINE
 from sitrep.model import Classification, EventMention, EventType, Place, Report, Span
 
 # Longer texts are read up to this many characters: it bounds time on pathological input (1 MB pastes)
@@ -83,13 +84,6 @@ _RIVER_CONTEXT = re.compile(r"\bthe\s+\w+(?!\s+(?:city|region|oblast))\b|\w+\s+r
 _AIR_DEFENCE_WORDS = re.compile(
     r"anti-aircraft|air[- ]defen|manpads|surface-to-air|sam\b|shot\s+down|shooting\s+down|downed|"
     r"intercept|repel"
-)
-# A wire dateline: "KHARTOUM - ", "HELSINKI, Feb 17 (Reuters) - ", "MOSCOW, November 10. /TASS/.",
-# "Bucharest, Romania - " (with a hyphen, en or em dash).
-_DATELINE = re.compile(
-    "\\s*(?:[A-Z][A-Z'\u2019.\\-]{2,}(?:\\s+[A-Z][A-Z'\u2019.\\-]+){0,2}|[A-Z][a-z]+(?:\\s[A-Z][a-z]+)?,\\s+"
-    "[A-Z][a-z]+(?:\\s[A-Z][a-z]+)?(?=\\s+[\u2013\u2014]))(?=[\\s,(/])[^\\n]{0,40}?"
-    "(?:\\s[\u2013\u2014-]{1,2}\\s|/[A-Z]{2,}/|(?<=[A-Za-z]):\\s)"
 )
 # A strike verb whose object is an aircraft in flight ("missiles targeted an Israeli drone", "hit the drone"):
 # fire at an aircraft is air defence or a loss, not a strike on the ground (unless it stood at an airfield).
@@ -339,7 +333,7 @@ class Classifier:
         low = lower_text(text)
         sentences = _split_at(self._sentence_split, _SENTENCE_CANDIDATE, text)
         places = self._places(text, low, sentences)
-        dateline = _DATELINE.match(text)
+        dateline = DATELINE.match(text)
         if dateline and any(h.start >= dateline.end() for h in places):
             # "KHARTOUM - A helicopter crashed at El Fasher": the dateline is where the story was filed; it
             # is the place only when the story names no other.

@@ -20,11 +20,14 @@ _AGENCIES = (
 )
 _AGENCY_TAG = re.compile(rf"\((?:{_AGENCIES})\)", re.IGNORECASE)
 # A dateline at the start of a line: an upper-case place, optionally ", Country" and/or a date, then an
-# agency tag or a dash. Upper case is required so that an ordinary first sentence is never mistaken for it.
-_DATELINE = re.compile(
+# outlet's tag or a dash ("KYIV (Reuters) - ", "NEW DELHI (PTI) - ", "WAD MADANI, Sudan: "), or TASS's
+# "MOSCOW, November 10. /TASS/.".
+# Upper case is required so that an ordinary first sentence is never mistaken for it. Shared with the
+# classifier, which takes a dateline's place only when the story names no other.
+DATELINE = re.compile(
     rf"^[ \t]*[A-Z][A-Z .'\-]{{1,40}}(?:,[ \t]*[A-Z][A-Za-z .'\-]{{1,40}})?"
-    rf"(?:,[ \t]*[A-Z][a-z]{{2,8}}\.?[ \t]+\d{{1,2}})?[ \t]*(?:\((?:{_AGENCIES})\))?"
-    r"[ \t]*[-\u2013\u2014:]+[ \t]+",
+    rf"(?:,[ \t]*[A-Z][a-z]{{2,8}}\.?[ \t]+\d{{1,2}})?[ \t]*(?:\((?:{_AGENCIES}|[A-Z][A-Za-z.]{{1,15}})\))?"
+    r"[ \t]*(?:[-\u2013\u2014:]+|\.?[ \t]*/[A-Z]{2,}/\.?)[ \t]+",
     re.MULTILINE,
 )
 _BYLINE = re.compile(
@@ -57,7 +60,7 @@ def strip_boilerplate(text: str) -> str:
     """Remove datelines, bylines, agency tags and boilerplate lines; keep everything else verbatim."""
     text = _BOILERPLATE_LINE.sub("", text)
     text = _BYLINE.sub("", text)
-    text = _DATELINE.sub("", text)
+    text = DATELINE.sub("", text)
     return _AGENCY_TAG.sub(" ", text)
 
 

@@ -39,6 +39,8 @@ def test_normalise_removes_datelines_bylines_and_agency_tags() -> None:
     wire = "By John Smith and Anna Kovalenko\n\nKYIV (Reuters) - Shelling hit a school (AP).\nRead more: link"
     assert normalise(wire) == "shelling hit a school"
     assert normalise("ODESA, Ukraine (AP) \u2014 Shelling hit a school.") == "shelling hit a school"
+    assert normalise("NEW DELHI (PTI) - Shelling hit a school.") == "shelling hit a school"
+    assert normalise("MOSCOW, November 10. /TASS/. Shelling hit a school.") == "shelling hit a school"
 
 
 def test_strip_boilerplate_keeps_an_ordinary_first_sentence() -> None:
