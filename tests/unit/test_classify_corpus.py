@@ -13,15 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from sitrep.classify import Classifier, load_classifier
+from sitrep.classify import Classifier
 from sitrep.commands.classify import EvalResult, evaluate, normalise_admin1
 
 EVAL = Path(__file__).resolve().parents[1] / "data" / "eval"
-
-
-@pytest.fixture(scope="module")
-def classifier() -> Classifier:
-    return load_classifier()
 
 
 def _score(classifier: Classifier, name: str) -> EvalResult:

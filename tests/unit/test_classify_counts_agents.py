@@ -6,19 +6,9 @@ Sentences written for these tests (not taken from any labelled data).
 
 from __future__ import annotations
 
-import pytest
-
-from sitrep.classify import Classifier, load_classifier
-from sitrep.model import Classification, EventMention, Report
-
-
-@pytest.fixture(scope="module")
-def classifier() -> Classifier:
-    return load_classifier()
-
-
-def read(classifier: Classifier, text: str) -> Classification:
-    return classifier(Report(id="t", text=text))
+from sitrep.classify import Classifier
+from sitrep.model import EventMention
+from tests.unit.classify_read import read
 
 
 def one(classifier: Classifier, text: str) -> EventMention:

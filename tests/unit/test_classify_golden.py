@@ -6,16 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from sitrep.classify import Classifier, load_classifier
+from sitrep.classify import Classifier
 from sitrep.model import EventMention, Report
 
 SEED = Path(__file__).resolve().parents[2].parent / "shared/seed/report-0001.txt"
 PARAPHRASE = Path(__file__).resolve().parents[2] / "sitrep/samples/seed-paraphrase.txt"
-
-
-@pytest.fixture(scope="module")
-def classifier() -> Classifier:
-    return load_classifier()
 
 
 def _texts() -> list[object]:

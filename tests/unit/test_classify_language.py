@@ -6,18 +6,8 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from sitrep.classify import Classifier, load_classifier
-from sitrep.model import Classification, Report
-
-
-@pytest.fixture(scope="module")
-def classifier() -> Classifier:
-    return load_classifier()
-
-
-def read(classifier: Classifier, text: str, published: datetime | None = None) -> Classification:
-    return classifier(Report(id="t", text=text, published_at=published))
-
+from sitrep.classify import Classifier
+from tests.unit.classify_read import read
 
 # --- negation, hedging, history -------------------------------------------------------------------
 

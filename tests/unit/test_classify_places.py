@@ -4,13 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from sitrep.classify import Classifier, Gazetteer, distance_km, load_classifier
+from sitrep.classify import Classifier, Gazetteer, distance_km
 from sitrep.model import Report
-
-
-@pytest.fixture(scope="module")
-def classifier() -> Classifier:
-    return load_classifier()
 
 
 @pytest.fixture(scope="module")

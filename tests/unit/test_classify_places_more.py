@@ -7,14 +7,9 @@ from __future__ import annotations
 
 import pytest
 
-from sitrep.classify import Classifier, load_classifier
+from sitrep.classify import Classifier
 from sitrep.commands.classify import normalise_admin1
 from sitrep.model import Place, Report
-
-
-@pytest.fixture(scope="module")
-def classifier() -> Classifier:
-    return load_classifier()
 
 
 def place_of(classifier: Classifier, text: str) -> Place | None:

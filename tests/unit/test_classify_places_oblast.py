@@ -7,13 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from sitrep.classify import Classifier, load_classifier
+from sitrep.classify import Classifier
 from sitrep.model import EventMention, Report
-
-
-@pytest.fixture(scope="module")
-def classifier() -> Classifier:
-    return load_classifier()
 
 
 def one(classifier: Classifier, text: str) -> EventMention:

@@ -8,13 +8,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sitrep.classify import CLASSIFIER_VERSION, Classifier, load_classifier
+from sitrep.classify import CLASSIFIER_VERSION, Classifier
 from sitrep.model import Report
-
-
-@pytest.fixture(scope="module")
-def classifier() -> Classifier:
-    return load_classifier()
 
 
 def test_empty_and_blank_texts_give_no_events(classifier: Classifier) -> None:

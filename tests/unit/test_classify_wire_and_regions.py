@@ -7,17 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from sitrep.classify import Classifier, load_classifier
-from sitrep.model import Classification, Report
-
-
-@pytest.fixture(scope="module")
-def classifier() -> Classifier:
-    return load_classifier()
-
-
-def read(classifier: Classifier, text: str) -> Classification:
-    return classifier(Report(id="t", text=text))
+from sitrep.classify import Classifier
+from tests.unit.classify_read import read
 
 
 @pytest.mark.parametrize(
