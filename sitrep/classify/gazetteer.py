@@ -58,7 +58,7 @@ UA_ADMIN1: Mapping[str, tuple[str, tuple[str, ...]]] = MappingProxyType(
         "17": ("Odesa oblast", ("Odesa", "Odessa", "Odeska", "Odesskaya")),
         "18": ("Poltava oblast", ("Poltava", "Poltavska")),
         "19": ("Rivne oblast", ("Rivne", "Rovno", "Rivnenska")),
-        "20": ("Sevastopol", ("Sevastopol",)),
+        "20": ("Crimea", ("Sevastopol",)),  # the city has its own unit; the labels follow the peninsula
         "21": ("Sumy oblast", ("Sumy", "Sumska")),
         "22": ("Ternopil oblast", ("Ternopil", "Ternopol", "Ternopilska")),
         "23": ("Vinnytsia oblast", ("Vinnytsia", "Vinnitsa", "Vinnytsya", "Vinnytska")),

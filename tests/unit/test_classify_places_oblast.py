@@ -76,3 +76,20 @@ def test_an_oblast_written_in_cyrillic_in_any_case_resolves_to_the_oblast(
     event = one(classifier, f"Shelling killed a woman in {phrase} on Sunday")
     assert event.location is not None
     assert (event.location.admin1, event.location.precision) == (oblast, "admin1")
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("A missile strike on Sevastopol damaged a fuel depot", "Sevastopol"),
+        ("A drone hit a house in Balaklava overnight", "Balaklava"),
+        ("Shelling of Kerch damaged a school", "Kerch"),
+    ],
+)
+def test_towns_on_the_crimean_peninsula_have_crimea_as_their_region(
+    classifier: Classifier, text: str, name: str
+) -> None:
+    # Sevastopol has its own ISO 3166-2 unit; reports and the labelling conventions file it under Crimea.
+    event = one(classifier, text)
+    assert event.location is not None
+    assert (event.location.name, event.location.admin1, event.location.country) == (name, "Crimea", "UA")
