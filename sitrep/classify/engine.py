@@ -72,6 +72,11 @@ _SPECIFIC = ("city", "admin1")
 _HISTORY_GOES_ON = re.compile(
     r"\s*(?:most|many|the\s+majority|of\s+(?:them|these|those)|they|all\s+of\s+them|some)\b"
 )
+# "northern Israel", "North Gaza", "southern Lebanon's": a compass word before a capitalised name.
+_COMPASS = re.compile(
+    r"(?<![\w-])(?P<c>(?i:north|south|east|west)(?:ern)?|(?i:central))\s+(?:the\s+)?"
+    r"(?P<rest>[A-Z][\w'\u2019\-]+(?:\s[A-Z][\w\-]+)?)"
+)
 _PAREN_REGION = re.compile(
     r"(?<=[\w)]\s)\((?:[^()]{0,60},\s*)?(?P<name>[A-Z][\w'\u2019\-]+(?:\s[A-Z][\w'\u2019\-]+)?)"
     r"(?:,\s*(?:Ukraine|Russia|Syria|Lebanon|Yemen|Sudan|Israel|Palestine|Iraq|Iran))?\)"
@@ -1141,6 +1146,32 @@ class Classifier:
                 raw.append((m.start("name"), m.end("name"), m.group("name"), True))
                 covered.append((m.start("name"), m.end("name")))
         gazetteer = self.gazetteer
+        for m in _COMPASS.finditer(text):
+            # "northern Israel" is Israel's Northern District, "northern Gaza" the North Gaza governorate:
+            # only where a unit is named so; "eastern Ukraine" stays the country.
+            if any(m.start() < e and s < m.end() for s, e in covered) or gazetteer.has(fold(m.group(0))):
+                continue  # "North Korea", "South Sudan" are names of their own
+            compass = m.group("c").lower()
+            compass = compass.removesuffix("ern") if compass != "central" else compass
+            whole = m.group("rest")
+            for rest in (whole, whole.split(" ", 1)[0]) if " " in whole else (whole,):
+                end = m.start("rest") + len(rest)
+                rest = _strip_possessive(rest)
+                unit = f"{compass.title()} {rest}"
+                if gazetteer.resolve_region(unit) is not None:
+                    raw.append((m.start(), end, unit, True))
+                else:
+                    country = gazetteer.resolve(rest)
+                    if (
+                        country is None
+                        or country.precision != "country"
+                        or country.country is None
+                        or gazetteer.compass_unit(country.country, compass) is None
+                    ):
+                        continue
+                    raw.append((m.start(), end, f"@{country.country}@{compass}", True))
+                covered.append((m.start(), end))
+                break
         for m in self.rules.p("proper_cs").finditer(text):
             phrase = m.group(0)
             if " " not in phrase:
@@ -1204,6 +1235,9 @@ class Classifier:
     def _resolve_uncached(self, name: str, region: bool, context: str | None) -> Place | None:
         if name.startswith("#"):
             return self.gazetteer.resolve_country(name[1:])
+        if name.startswith("@"):
+            _, iso, compass = name.split("@")
+            return self.gazetteer.compass_unit(iso, compass)
         if not region:
             return self.gazetteer.resolve(name, context)
         if name.endswith("~"):

@@ -144,6 +144,17 @@ class Gazetteer:
             found = self._regions.get(_CYRILLIC_ADJ.sub("", key), ())
         return self._best(found, context_country)
 
+    def compass_unit(self, iso: str, compass: str) -> Place | None:
+        """The unit of country ``iso`` named by a compass word alone ("Northern District" of Israel, the
+        "North governorate" of Lebanon, Saudi Arabia's "Eastern Province"), for "northern Israel"; ``compass``
+        is one of north, south, east, west, central. ``None`` when the country has no such unit."""
+        adjective = compass if compass == "central" else compass + "ern"
+        for key in (adjective, compass, adjective + " province"):
+            for entry in self._regions.get(key, ()):
+                if entry.place.country == iso and entry.place.precision == "admin1":
+                    return entry.place
+        return None
+
     def resolve_in(self, name: str, admin1: str) -> Place | None:
         """The town called ``name`` inside the admin1 unit ``admin1`` (its canonical name), or ``None``."""
         best: _Entry | None = None
@@ -474,6 +485,43 @@ def _tie_codes(
     return out
 
 
+def _english_unit_names(
+    by_name: dict[tuple[str, str], Place],
+    by_code: dict[tuple[str, str], Place],
+    csc: Mapping[str, _CscCountry],
+    english: Mapping[str, list[str]],
+    pycountry: Any,
+) -> None:
+    """Show countrystatecity's English name for a unit that pycountry names in its own language.
+
+    ISO 3166-2's names are often local ("Ash Shamālī", "An Nabaţīyah"); news and reference data write
+    "Northern District", "Nabatieh governorate". The two packages meet exactly at the ISO 3166-2 code. Ukraine
+    and Russia keep the names given them (``UA_ADMIN1``, Russia's oblasts), as does a unit the rule set names
+    or one already shown under its capital's English name.
+    """
+    english_by_code = {
+        code: display for units, _ in csc.values() for display, _lat, _lon, code in units.values() if code
+    }
+    renamed: dict[Place, Place] = {}
+    for sub in pycountry.subdivisions:
+        iso, name = sub.country_code, str(sub.name)
+        place = by_name.get((iso, name))
+        display = english_by_code.get(str(sub.code))
+        if (
+            place is None
+            or display is None
+            or iso in ("UA", "RU")
+            or fold(name) in english
+            or fold(place.name) != fold(name)  # already shown in English (its capital's name)
+            or fold(display).startswith(fold(name))  # the same name ("Tulcea", "Tulcea County")
+        ):
+            continue
+        new = Place(display, display, iso, place.lat, place.lon, place.precision)
+        by_name[(iso, name)] = renamed[place] = new
+    for key, place in by_code.items():
+        by_code[key] = renamed.get(place, place)
+
+
 def build_gazetteer(
     min_population_focus: int = 1000,
     min_population_world: int = 15000,
@@ -550,6 +598,7 @@ def build_gazetteer(
     }
     for code_key, tied_place in _tie_codes(towns_by_code, csc, by_iso_code).items():
         regions_by_code.setdefault(code_key, tied_place)
+    _english_unit_names(regions_by_name, regions_by_code, csc, english, pycountry)
 
     ua_capitals: dict[str, tuple[float, float]] = {}
     for city in cities:

@@ -93,3 +93,48 @@ def test_towns_on_the_crimean_peninsula_have_crimea_as_their_region(
     event = one(classifier, text)
     assert event.location is not None
     assert (event.location.name, event.location.admin1, event.location.country) == (name, "Crimea", "UA")
+
+
+@pytest.mark.parametrize(
+    ("text", "admin1", "country"),
+    [
+        ("Sirens sounded in northern Israel, the military said", "Northern district", "IL"),
+        ("A rocket fell in an open area in central Israel, injuring two people", "Central district", "IL"),
+        ("An airstrike on a house in southern Lebanon killed three people", "South governorate", "LB"),
+        ("An airstrike in northern Gaza killed 12 people", "North Gaza", "PS"),
+        ("Drones attacked oil facilities in eastern Saudi Arabia", "Eastern Province region", "SA"),
+    ],
+)
+def test_a_compass_word_before_a_country_names_the_unit_called_so(
+    classifier: Classifier, text: str, admin1: str, country: str
+) -> None:
+    event = one(classifier, text)
+    assert event.location is not None
+    assert (event.location.admin1, event.location.country, event.location.precision) == (
+        admin1,
+        country,
+        "admin1",
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "country"),
+    [
+        ("Russian shelling in eastern Ukraine killed three civilians", "UA"),
+        ("A drone attack in southern Russia damaged a refinery", "RU"),
+        ("South Korea scrambled fighter jets after Russian bombers entered its air zone", "KR"),
+    ],
+)
+def test_a_compass_word_before_a_country_without_such_a_unit_leaves_the_country(
+    classifier: Classifier, text: str, country: str
+) -> None:
+    event = one(classifier, text)
+    assert event.location is not None
+    assert (event.location.admin1, event.location.country) == (None, country)
+
+
+def test_units_named_in_a_local_language_are_shown_in_english(classifier: Classifier) -> None:
+    # ISO 3166-2 names Lebanon's unit "An Nabaţīyah"; countrystatecity's English name is shown.
+    event = one(classifier, "An Israeli strike on Nabatieh killed two people")
+    assert event.location is not None
+    assert (event.location.admin1, event.location.country) == ("Nabatieh governorate", "LB")
