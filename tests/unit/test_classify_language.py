@@ -39,6 +39,18 @@ def test_history_and_aggregates_produce_no_event(classifier: Classifier) -> None
     assert read(classifier, text).events == ()
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The 950 scrambles were the most since records began in 1958.",
+        "Fighter jet scrambles against foreign aircraft soar amid tensions",
+        "Scrambles against Russian aircraft in the quarter hit a record high.",
+    ],
+)
+def test_counted_scrambles_over_a_period_are_no_event(classifier: Classifier, text: str) -> None:
+    assert read(classifier, text).events == ()
+
+
 def test_threatened_strike_is_not_a_strike(classifier: Classifier) -> None:
     for text in (
         "Moscow threatened to strike government buildings in Kyiv with missiles.",

@@ -270,6 +270,23 @@ def test_crews_families_bodies_and_parts_of_a_group_are_counted(
         "Russians launch 22 missiles and over 460 drones; 4 drones fly into Moldova and Romania",
         "Drones were targeting Grozny as a plane landed in deep fog; the area was closed for air traffic.",
         "Our MQ-9 was in international airspace when it was intercepted by two Su-27s.",
+        # interception verbs and objects as outlets write them (session 5)
+        "Air defence forces shot down 17 of the total 20 attack drones launched overnight.",
+        "Navy destroys Houthi drones targeting a tanker",
+        "The army intercepted a surface-to-air missile fired at a helicopter.",
+        "The coalition announced the interception and destruction of a drone launched toward Jizan.",
+        'The frigate intercepted and shot down a "suspected attack drone" over the Red Sea.',
+        "Israel fires interceptors at rockets launched from Lebanon",
+        "All drones were taken down over the sea, the governor said.",
+        "Indian forces neutralising drones over Jammu",
+        'Air defence units eliminated 11 "Shaheds" over the region.',
+        "Thirty drones were allegedly destroyed over the Bryansk region.",
+        "Debris fell on a warehouse as a result of air defence operations.",
+        # closures
+        "Temporary flight bans introduced at two airports in the south",
+        "Drone sightings briefly close Oslo airspace",
+        "Airports in Vilnius and Kaunas were forced to close after balloons were sighted.",
+        "The attack forced four airports to temporarily close, officials said.",
         # Rosaviatsia: temporary restrictions introduced at Kazan airport (written as escapes: Cyrillic
         # letters look like Latin ones to the linter).
         " ".join(
