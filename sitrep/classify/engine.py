@@ -119,6 +119,8 @@ _REOPENED = re.compile(
 _CLOSING = re.compile(r"\b(?:closed|closing|shut|suspended|halted|introduced|imposed|stopped|grounded)\b")
 _DOWNED_DEBRIS = re.compile(
     r"\b(?:fragments|debris|wreckage|parts)\s+of\s+(?:an?\s+|the\s+)?(?:shot-down|downed|intercepted|destroyed)\b"
+    # "falling drone debris damaged a house": what falls after an interception, not the strike itself
+    r"|\bfalling\s+(?:[\w\-]+\s+){0,2}?(?:debris|fragments|wreckage)\b"
 )
 
 

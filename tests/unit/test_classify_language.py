@@ -51,6 +51,46 @@ def test_counted_scrambles_over_a_period_are_no_event(classifier: Classifier, te
     assert read(classifier, text).events == ()
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "People gathered to remember the missile strike that hit the station a year ago, killing 61.",
+        "Three drone strikes last year killed scores of civilians, a rights group said.",
+        "It was the deadliest month for civilians since the spring, as bombardments intensified.",
+        "There have been more than 200 strikes so far, the White House said.",
+        "The army has regularly launched drone and artillery strikes on border villages.",
+        "The junta has increased airstrikes year-on-year, monitors say.",
+        "The region has seen near-daily deadly strikes since the campaign began.",
+        "The enemy lost 1,140 troops, 59 artillery systems and 70 drones in a day.",
+        "Forces destroyed three more tanks, 8 armored combat vehicles and 42 artillery systems.",
+    ],
+)
+def test_anniversaries_habits_and_tallies_are_no_strike(classifier: Classifier, text: str) -> None:
+    assert "strike" not in read(classifier, text).labels
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Washington allows Kyiv to use its missiles to strike military targets inside Russia",
+        "Four men were convicted of plotting to attack a military base.",
+    ],
+)
+def test_permission_and_plots_are_no_strike(classifier: Classifier, text: str) -> None:
+    assert "strike" not in read(classifier, text).labels
+
+
+def test_a_toll_told_with_the_place_before_the_weapon_is_a_strike(classifier: Classifier) -> None:
+    result = read(classifier, "Two people were killed in El Obeid by barrel bombs on Wednesday night.")
+    assert set(result.labels) == {"strike", "casualty"}
+    assert result.events[0].weapon == "barrel bomb"
+
+
+def test_falling_debris_that_injures_is_a_casualty_not_a_strike(classifier: Classifier) -> None:
+    result = read(classifier, "Falling drone debris damaged a house in Kyiv, and one person was injured.")
+    assert result.labels == ("casualty",)
+
+
 def test_threatened_strike_is_not_a_strike(classifier: Classifier) -> None:
     for text in (
         "Moscow threatened to strike government buildings in Kyiv with missiles.",
