@@ -138,3 +138,35 @@ def test_units_named_in_a_local_language_are_shown_in_english(classifier: Classi
     event = one(classifier, "An Israeli strike on Nabatieh killed two people")
     assert event.location is not None
     assert (event.location.admin1, event.location.country) == ("Nabatieh governorate", "LB")
+
+
+@pytest.mark.parametrize(
+    ("text", "admin1"),
+    [
+        ("An airstrike on a tent camp in Khan Younis killed 12 people", "Khan Yunis"),
+        ("Israeli strikes on Nuseirat killed five people", "Deir El Balah"),
+        ("An airstrike on a school in Jabalia killed three people", "North Gaza"),
+        ("A drone strike on a car in Jenin killed one person", "Jenin"),
+    ],
+)
+def test_towns_in_the_palestinian_territories_have_their_governorate(
+    classifier: Classifier, text: str, admin1: str
+) -> None:
+    # geonames files every Gaza Strip town under one code; the curated table gives the governorate.
+    event = one(classifier, text)
+    assert event.location is not None
+    assert (event.location.admin1, event.location.country) == (admin1, "PS")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Israel fires David's Sling interceptors at rockets, the army said",
+        "Air defence shot down drones over Asia's largest refinery, Ben said",
+    ],
+)
+def test_first_names_and_continents_are_no_places(classifier: Classifier, text: str) -> None:
+    events = classifier(Report(id="t", text=text)).events
+    assert events
+    for event in events:
+        assert event.location is None or event.location.name not in ("David", "Asia", "Ben"), text
