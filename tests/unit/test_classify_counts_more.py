@@ -5,6 +5,8 @@ Sentences written for these tests (not taken from any labelled data).
 
 from __future__ import annotations
 
+import pytest
+
 from sitrep.classify import Classifier
 from tests.unit.classify_read import read
 
@@ -115,3 +117,21 @@ def test_a_per_town_breakdown_that_adds_up_is_one_incident_per_town(classifier: 
 def test_a_breakdown_that_does_not_add_up_leaves_the_toll_whole(classifier: Classifier) -> None:
     text = "Strikes killed six people in the Sumy region - three in Okhtyrka and one in Shostka."
     assert [e.killed for e in read(classifier, text).events] == [6]
+
+
+@pytest.mark.parametrize(
+    ("text", "killed", "injured"),
+    [
+        # "seven of them children" is a part of the dozen, not more people
+        ("A wave of strikes hit the district, killing a dozen people, seven of them children.", 12, None),
+        ("Three people were reported dead and 11 wounded, the brigade said.", 3, 11),
+        ("One person was reported killed in the attack, and others were reported injured.", 1, None),
+        ("Thirty traders were killed in the bombardment of a cattle market.", 30, None),
+        ("Four mourners were killed when a drone hit the funeral.", 4, None),
+    ],
+)
+def test_counts_with_reported_parts_of_a_whole_and_more_people_nouns(
+    classifier: Classifier, text: str, killed: int, injured: int | None
+) -> None:
+    events = read(classifier, text).events
+    assert [(e.killed, e.injured) for e in events if e.killed or e.injured] == [(killed, injured)]
