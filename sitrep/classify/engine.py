@@ -1388,6 +1388,8 @@ _STRONG_EXTRA: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("strong_striking_at", ("striking at", "strike again")),
     ("strong_night_attack", ("night",)),
     ("strong_suffered", ("suffered", "came under", "subjected")),
+    ("strong_unleash", ("unleash",)),
+    ("strong_impact", ("impact",)),
     (
         "strong_air_arm",
         (

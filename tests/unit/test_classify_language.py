@@ -91,6 +91,33 @@ def test_falling_debris_that_injures_is_a_casualty_not_a_strike(classifier: Clas
     assert result.labels == ("casualty",)
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The tanker was hit by a guided-missile on Tuesday, the navy said.",
+        "Sirens wail in the north as the militia unleashes a drone swarm",
+        "The explosion heard in the city was the impact of a UAV in its central part.",
+    ],
+)
+def test_a_ship_hit_by_a_weapon_an_unleashed_swarm_and_an_impact_are_strikes(
+    classifier: Classifier, text: str
+) -> None:
+    assert "strike" in read(classifier, text).labels
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The impact of the sanctions on missile production was limited.",
+        "The bomber crashed after being hit by an S-200 missile; the crew ejected.",
+    ],
+)
+def test_impact_of_policy_and_an_aircraft_hit_by_air_defence_are_no_strikes(
+    classifier: Classifier, text: str
+) -> None:
+    assert "strike" not in read(classifier, text).labels
+
+
 def test_threatened_strike_is_not_a_strike(classifier: Classifier) -> None:
     for text in (
         "Moscow threatened to strike government buildings in Kyiv with missiles.",
