@@ -201,6 +201,29 @@ def test_interception_of_attack_drones_is_airspace_response_not_aircraft_loss(cl
     assert "aircraft_loss" not in result.labels
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The air force said it had destroyed 13 Russian military drones over the southern regions.",
+        "The coalition intercepted and downed two armed drones fired by the militia.",
+        "The military downed a hostile aircraft above the sea off the coast.",
+    ],
+)
+def test_drones_of_unstated_type_and_hostile_aircraft_downed_are_no_aircraft_loss(
+    classifier: Classifier, text: str
+) -> None:
+    result = read(classifier, text)
+    assert "airspace_response" in result.labels
+    assert "aircraft_loss" not in result.labels
+
+
+def test_an_army_that_loses_its_military_drone_has_an_aircraft_loss(classifier: Classifier) -> None:
+    assert (
+        "aircraft_loss"
+        in read(classifier, "The army confirmed the militia shot down its military drone.").labels
+    )
+
+
 def test_missiles_shot_down_are_not_aircraft_losses(classifier: Classifier) -> None:
     result = read(classifier, "Two cruise missiles were shot down over Kyiv region, the air force said.")
     assert result.labels == ("airspace_response",)
