@@ -1420,7 +1420,7 @@ _AIR_NEEDS: dict[str, tuple[str, ...]] = {
         *("space", "airport", "airfield", "flights", "traffic", "notam", "departures", "arrivals", "clsd"),
         *("kovyor", "kovior", "carpet", "take-off", "takeoff", "landings", "territory", "moldova", "romania"),
         *("poland", "lithuania", "latvia", "estonia", "belarus", "hungary", "slovakia", "finland"),
-        *("breach", "paraly", "grounded", "incursion", "median", "takeoff", "landing"),
+        *("breach", "paraly", "grounded", "incursion", "median", "takeoff", "landing", "intrud"),
         *("\u043e\u0433\u0440\u0430\u043d\u0438\u0447", "\u0430\u044d\u0440\u043e\u043f\u043e\u0440\u0442"),
     ),
     "air_alert": (

@@ -224,6 +224,43 @@ def test_an_army_that_loses_its_military_drone_has_an_aircraft_loss(classifier: 
     )
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Airline says 13 dead in air crash near the capital",
+        "One pilot dead, another missing after two jets collide off the coast",
+        "Two trainer aircraft collided in mid-air, killing three pilots",
+        "The army shot down an Indian spy quadcopter along the Line of Control.",
+        "A militia claims shoot-down of a Mi-35 near the lake",
+    ],
+)
+def test_crashes_collisions_and_spy_quadcopters_are_aircraft_losses(
+    classifier: Classifier, text: str
+) -> None:
+    assert "aircraft_loss" in read(classifier, text).labels
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The jets are now called flying coffins due to frequent crashes.",
+        "The Kremlin has no information about the loss of two military aircraft over the sea.",
+        "Videos of the helicopter in the field circulated as evidence of a shoot-down.",
+    ],
+)
+def test_habits_unknowns_and_rumours_of_losses_are_no_aircraft_loss(
+    classifier: Classifier, text: str
+) -> None:
+    assert "aircraft_loss" not in read(classifier, text).labels
+
+
+def test_a_quadcopter_that_intruded_across_the_line_is_also_an_airspace_violation(
+    classifier: Classifier,
+) -> None:
+    text = "Troops shot down a spy quadcopter that had intruded 600 metres across the Line of Control."
+    assert set(read(classifier, text).labels) == {"aircraft_loss", "airspace_response"}
+
+
 def test_missiles_shot_down_are_not_aircraft_losses(classifier: Classifier) -> None:
     result = read(classifier, "Two cruise missiles were shot down over Kyiv region, the air force said.")
     assert result.labels == ("airspace_response",)
