@@ -270,6 +270,7 @@ class Classifier:
             # Before single subjects: "a farmer and his son died" is two, not "his son" alone.
             ("count.pair", p("pair_subjects")),
             ("count.pair", p("kin_pair_object")),  # "occupiers killed mother and child": two
+            ("count.n_of_m", p("of_the_m_killed")),  # "three of the nine people killed in": nine
             ("count.n_of_m", p("n_of_m_people")),  # "one of the four crew members died": one
             ("count.subject_list", p("subject_list")),  # "5 women, 4 children killed": nine
             ("count.subject_list", p("object_list_sum")),  # "kills two children and a woman": three
@@ -1502,7 +1503,7 @@ _COUNT_NEEDS: dict[str, tuple[str, ...]] = {
     "count.bodies": ("bodies", "remains", "corpses"),
     "count.family": ("family of",),
     "count.n_of_m": (" of the ", " of its ", " of their ", " of all "),
-    "count.deaths_of": ("death", "killing of", "lives of"),
+    "count.deaths_of": ("death", "killing of", "lives of", "life of"),
     "count.losses": ("losses",),
     "count.lost": ("lost",),
 }

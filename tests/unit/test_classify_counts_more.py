@@ -135,3 +135,35 @@ def test_counts_with_reported_parts_of_a_whole_and_more_people_nouns(
 ) -> None:
     events = read(classifier, text).events
     assert [(e.killed, e.injured) for e in events if e.killed or e.injured] == [(killed, injured)]
+
+
+@pytest.mark.parametrize(
+    ("text", "killed"),
+    [
+        ("The blast claimed the life of a 12-year-old boy and left dozens injured.", 1),
+        ("The city released the names of three of the nine people killed in the missile strike.", 9),
+        (
+            "Ten people (three soldiers, including an officer of the air-defence forces, and seven militiamen"
+            " of allied groups) were killed in rocket attacks.",
+            10,
+        ),
+        ("He is among the more than 40 people who were killed in the strike on the building.", 40),
+        (
+            "Rescuers found more bodies, raising the death toll from the attack on the capital to 28.",
+            28,
+        ),
+        ("Initially, 14 people in the capital were reported killed and 114 injured.", 14),
+        ("At least 13 people were left dead, residents said.", 13),
+        # the parts still count where the whole is said with a verb of its own
+        ("The plane crashed after take-off; three of the five people on board were killed.", 3),
+    ],
+)
+def test_tolls_told_through_a_life_a_part_of_a_whole_an_aside_or_a_relative_clause(
+    classifier: Classifier, text: str, killed: int
+) -> None:
+    assert [e.killed for e in read(classifier, text).events if e.killed] == [killed]
+
+
+def test_the_trial_for_the_killing_of_a_man_is_no_casualty(classifier: Classifier) -> None:
+    text = "The soldier was sentenced for the killing of a 62-year-old man in a village early in the war."
+    assert "casualty" not in read(classifier, text).labels
