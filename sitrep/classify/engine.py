@@ -153,7 +153,7 @@ def _aims_at_aircraft(clause: str, agent: re.Match[str]) -> bool:
 
 _ONE_WAY_COUNT = re.compile(
     r"(?:\d+|two|three|four|five|six|seven|eight|nine|ten|dozens?|several)\s+(?:[\w'\-]+\s+){0,2}"
-    r"(?:drones|uavs|missiles|shaheds|rockets|munitions|lancets|gerans|decoys)\b"
+    r"(?:drones|uavs|missiles|shaheds|rockets|munitions|lancets|gerans|decoys|bombs)\b"
 )
 _POSSESSOR = re.compile(r"^([A-Z][\w\-]+(?:\s[A-Z][\w\-]+)?)['\u2019]s\s")
 # With air defence at work these verbs tell what happened to the weapon or its debris, not a strike: "20
@@ -1421,7 +1421,8 @@ _AIR_NEEDS: dict[str, tuple[str, ...]] = {
         *("space", "airport", "airfield", "flights", "traffic", "notam", "departures", "arrivals", "clsd"),
         *("kovyor", "kovior", "carpet", "take-off", "takeoff", "landings", "territory", "moldova", "romania"),
         *("poland", "lithuania", "latvia", "estonia", "belarus", "hungary", "slovakia", "finland"),
-        *("breach", "paraly", "grounded", "incursion", "median", "takeoff", "landing", "intrud"),
+        *("breach", "paraly", "grounded", "incursion", "median", "takeoff", "landing", "intrud", "kilym"),
+        *("kilim", "closure"),
         *("\u043e\u0433\u0440\u0430\u043d\u0438\u0447", "\u0430\u044d\u0440\u043e\u043f\u043e\u0440\u0442"),
     ),
     "air_alert": (

@@ -287,6 +287,21 @@ def test_crews_families_bodies_and_parts_of_a_group_are_counted(
         "Drone sightings briefly close Oslo airspace",
         "Airports in Vilnius and Kaunas were forced to close after balloons were sighted.",
         "The attack forced four airports to temporarily close, officials said.",
+        # alerts, regimes, plans and restrictions; air defence deployed; launches intercepted
+        "The channels announced an incoming ballistic missile alert across the city.",
+        "The army said 10 launches were fired, and three of the launches were intercepted.",
+        "Two people were wounded as they ran to a shelter amid the blaring siren.",
+        "Sirens were also activated due to a false alert.",
+        "Air defense forces and equipment are being deployed in the region due to a drone attack.",
+        "An air danger regime has been declared throughout the region.",
+        "The threat of a UAV attack has been announced in the region.",
+        "At both airports, the Kilym plan is in effect.",
+        "Airports in two cities experienced temporary closures.",
+        "Aircraft arrivals and departures at the airport are temporarily restricted.",
+        "The Italian Air Force intercepted a Russian Coot-A aircraft flying over the Baltic Sea.",
+        "Border guards shot down a hexacopter carrying a rifle and grenades.",
+        "The military said its anti-aircraft units responded swiftly to drones flying over the port.",
+        "All drones threatening the capital were neutralized without causing casualties.",
         # Rosaviatsia: temporary restrictions introduced at Kazan airport (written as escapes: Cyrillic
         # letters look like Latin ones to the linter).
         " ".join(
@@ -304,3 +319,14 @@ def test_crews_families_bodies_and_parts_of_a_group_are_counted(
 )
 def test_airspace_responses_as_real_outlets_word_them(classifier: Classifier, text: str) -> None:
     assert "airspace_response" in read(classifier, text).labels
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A missile warning signal will also be sent at night, as most residents voted for it.",
+        "The airport resumed full operations after a 12-day closure.",
+    ],
+)
+def test_warning_systems_and_reopenings_are_no_airspace_response(classifier: Classifier, text: str) -> None:
+    assert "airspace_response" not in read(classifier, text).labels
