@@ -1414,7 +1414,7 @@ _AIR_NEEDS: dict[str, tuple[str, ...]] = {
         *("scrambl", "took off", "raised", "dispatched", "took to the air", "activated", "airborne"),
         *("identify", "intercept", "escort", "shadow", "monitor", "policing", "in the air", "aloft"),
         *("deployed", "precaution", "flew", "flying", "patrolled", "patrolling", "intercepted by"),
-        *("send", "sent", "intercept", "interception", "operation", "mobili"),
+        *("send", "sent", "intercept", "interception", "operation", "mobili", "driven", "chased"),
     ),
     "airspace_closed": (
         "skies",
@@ -1422,7 +1422,7 @@ _AIR_NEEDS: dict[str, tuple[str, ...]] = {
         *("kovyor", "kovior", "carpet", "take-off", "takeoff", "landings", "territory", "moldova", "romania"),
         *("poland", "lithuania", "latvia", "estonia", "belarus", "hungary", "slovakia", "finland"),
         *("breach", "paraly", "grounded", "incursion", "median", "takeoff", "landing", "intrud", "kilym"),
-        *("kilim", "closure"),
+        *("kilim", "closure", "suspension"),
         *("\u043e\u0433\u0440\u0430\u043d\u0438\u0447", "\u0430\u044d\u0440\u043e\u043f\u043e\u0440\u0442"),
     ),
     "air_alert": (

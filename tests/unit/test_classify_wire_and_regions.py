@@ -302,6 +302,12 @@ def test_crews_families_bodies_and_parts_of_a_group_are_counted(
         "Border guards shot down a hexacopter carrying a rifle and grenades.",
         "The military said its anti-aircraft units responded swiftly to drones flying over the port.",
         "All drones threatening the capital were neutralized without causing casualties.",
+        "Iron Dome Downs First Gaza Rocket in a Month",
+        "Ballistic missiles fall over the capital after being intercepted",
+        "The army fires 'David's Sling' interceptors at rockets launched from the north",
+        "Fighter jets briefly crossed the median line before being driven out by the island's air force.",
+        "The authority extended the suspension period for all types of flights till May 15.",
+        "Airport in Sochi, Russia, closed due to drone attack",
         # Rosaviatsia: temporary restrictions introduced at Kazan airport (written as escapes: Cyrillic
         # letters look like Latin ones to the linter).
         " ".join(
