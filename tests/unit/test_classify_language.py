@@ -72,6 +72,23 @@ def test_anniversaries_habits_and_tallies_are_no_strike(classifier: Classifier, 
 @pytest.mark.parametrize(
     "text",
     [
+        "The army has been carrying out artillery shelling and airstrikes along the border.",
+        "The militia regularly employs drones to target the kingdom.",
+        "In May alone, the army fired more than 26,000 shells at the region.",
+        "Residents carried placards with slogans against drone strikes.",
+        "The airspace was closed in expectation of retaliatory strikes.",
+        "The fighter jet made a precautionary landing after a bird strike on its nose.",
+    ],
+)
+def test_habits_monthly_totals_protests_expectations_and_bird_strikes_are_no_strike(
+    classifier: Classifier, text: str
+) -> None:
+    assert "strike" not in read(classifier, text).labels
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
         "Washington allows Kyiv to use its missiles to strike military targets inside Russia",
         "Four men were convicted of plotting to attack a military base.",
     ],
