@@ -103,7 +103,9 @@ _AT_AIRCRAFT = re.compile(
 
 # Generic airframes that are no carriers or one-way weapons even beside missiles: reconnaissance drones.
 _RECON = re.compile(r"(?:reconnaissance|recon|surveillance|spy)\s")
-_ATTEMPTED_ATTACK = re.compile(r"\b(?:attempt(?:ed|s)?|tried)\s+to\s+(?:attack|strike|carry\s+out|commit)")
+_ATTEMPTED_ATTACK = re.compile(
+    r"\b(?:attempt(?:ed|s)?|tried)\s+to\s+(?:attack|strike|carry\s+out|commit|target|hit)"
+)
 _ATTEMPTED_WAVE = re.compile(r"\b(?:attempt(?:ed|s)?|tried)\b")
 _NO_VIOLATION = re.compile(r"\bno\s+(?:airspace\s+)?(?:violations?|breach(?:es)?|incursions?)\b")
 _AIRFRAME_FAILS = re.compile(r"\b(?:jets?|warplanes?|planes?|aircraft)\b[^.;]*\b(?:exploded|crashed)\b")
@@ -1390,6 +1392,10 @@ _STRONG_EXTRA: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("strong_night_attack", ("night",)),
     ("strong_suffered", ("suffered", "came under", "subjected")),
     ("strong_unleash", ("unleash",)),
+    ("strong_result_of", ("result of", "following", "after", "occurred", "took place", "happened")),
+    ("strong_used_against", ("against",)),
+    ("strong_drop", ("drop",)),
+    ("strong_under_attack", ("under", " on ")),
     ("strong_impact", ("impact",)),
     (
         "strong_air_arm",

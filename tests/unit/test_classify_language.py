@@ -135,6 +135,40 @@ def test_impact_of_policy_and_an_aircraft_hit_by_air_defence_are_no_strikes(
     assert "strike" not in read(classifier, text).labels
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The strikes occurred in the central district of the city and caused a fire.",
+        "As a result of the army's strike, five fighters were destroyed and two were damaged.",
+        "The enemy actively used various types of weapons against the region: 64 missiles and 8 KABs.",
+        "The Russians have just struck twice in the district.",
+        "A man was killed in a suburb as a result of an explosive drop from a Russian drone.",
+        "The town is under enemy attack again. Stay in safe places.",
+        "Ukraine destroyed six aircraft in an attack on the Morozovsk airfield.",
+        "Air defence shot down nine out of 13 drones launched at four regions.",
+    ],
+)
+def test_strikes_told_by_officials_in_their_own_words(classifier: Classifier, text: str) -> None:
+    assert "strike" in read(classifier, text).labels
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Officials have accused Ukraine of using drones to target military sites.",
+        "In preparation for the strikes, the army urged residents to flee.",
+        "Experts linked an uptick in Russian strikes to the arrival of new jets.",
+        "The mission reported 574 civilian deaths from attacks between September and November.",
+        "The drones are usually behind the deep rear attacks on Russian territory.",
+        "Following the attack, the army said it would respond.",
+    ],
+)
+def test_accusations_preparations_trends_and_reactions_are_no_strike(
+    classifier: Classifier, text: str
+) -> None:
+    assert "strike" not in read(classifier, text).labels
+
+
 def test_threatened_strike_is_not_a_strike(classifier: Classifier) -> None:
     for text in (
         "Moscow threatened to strike government buildings in Kyiv with missiles.",

@@ -308,6 +308,7 @@ def test_crews_families_bodies_and_parts_of_a_group_are_counted(
         "Fighter jets briefly crossed the median line before being driven out by the island's air force.",
         "The authority extended the suspension period for all types of flights till May 15.",
         "Airport in Sochi, Russia, closed due to drone attack",
+        "The missile forced a temporary halt of air traffic at the airport.",
         # Rosaviatsia: temporary restrictions introduced at Kazan airport (written as escapes: Cyrillic
         # letters look like Latin ones to the linter).
         " ".join(
