@@ -112,17 +112,29 @@ _AIRFRAME_FAILS = re.compile(r"\b(?:jets?|warplanes?|planes?|aircraft)\b[^.;]*\b
 # Causes of a closure or restriction that are no defensive action.
 _CIVIL_CAUSE = re.compile(
     r"\b(?:due\s+to|because\s+of|owing\s+to|amid|for|citing)\s+(?:[\w\-]+\s+){0,4}?(?:exercises?|drills?|"
-    r"air\s+shows?|weather(?!\s+balloons?)|fog|snow(?:fall|storm)?|storms?|ice|icing|technical\s+(?:reasons|fault|"
+    r"air\s+shows?|weather(?!\s+balloons?)|fog|snow(?:fall|storm)?|storms?|ice|icing|(?:technical|infrastructure)\s+(?:reasons|fault|"
     r"failure|problems?|issues?)|(?:controllers|staff)\s+(?:strike|walkout))\b"
+    r"|\bclearing\s+(?:[\w\-]+\s+){0,3}?(?:of\s+)?snow\b"
 )
 _REOPENED = re.compile(
     r"\b(?:lifted|reopened|re-opened|resumed|back\s+to\s+normal|operating\s+normally|as\s+scheduled)\b"
 )
 _CLOSING = re.compile(r"\b(?:closed|closing|shut|suspended|halted|introduced|imposed|stopped|grounded)\b")
+# "debris from a crashed drone hit a house": the debris hit it, not the drone
+_DEBRIS_OF = re.compile(r"\b(?:debris|fragments|wreckage)\s+(?:from|of)\s+(?:an?\s+|the\s+)?(?:[\w\-]+\s+)?$")
+# "drones hit a hangar, destroying two TB2s": destruction by the strike (not "shoots down 11 of 14 drones").
+_DESTROYING = re.compile(r"\bdestr(?:oy|oyed|oying|oys|uction)\b")
+# A strike in the labour sense: "dock workers' strike", "unions called a strike".
+_LABOUR = re.compile(
+    r"\b(?:trade\s+unions?|workers['\u2019]?\s+strike|strike\s+by\s+(?:[\w\-]+\s+)?workers|walk-?outs?|wages?|"
+    r"pay\s+(?:rise|deal|dispute)|industrial\s+action|general\s+strike|hunger\s+strike|strike\s+action|"
+    r"on\s+strike|strikers|pickets?)\b"
+)
 _DOWNED_DEBRIS = re.compile(
     r"\b(?:fragments|debris|wreckage|parts)\s+of\s+(?:an?\s+|the\s+)?(?:shot-down|downed|intercepted|destroyed)\b"
     # "falling drone debris damaged a house": what falls after an interception, not the strike itself
     r"|\bfalling\s+(?:[\w\-]+\s+){0,2}?(?:debris|fragments|wreckage)\b"
+    r"|\bdebris\s+from\s+(?:an?\s+|the\s+)?(?:crashed|downed|shot-down|destroyed|intercepted)\b"
 )
 
 
@@ -696,6 +708,7 @@ class Classifier:
             and strike_rule in ("strike.strong", "strike.agent")
             and not _AIR_DEFENCE_WORDS.search(clause)
             and not r.p("one_way").search(clause)
+            and _DESTROYING.search(clause)
         ):
             # "drones hit a hangar, destroying two TB2 UAVs": the strike destroyed them, not air defence.
             air_rules = []
@@ -770,6 +783,8 @@ class Classifier:
         r = self.rules
         strong = self._strong(clause)
         weapons = self._weapons(clause)
+        if not weapons and _LABOUR.search(clause):
+            return None  # "dock workers' strike paralyses the port": a strike in the labour sense
         weapon = weapons[0] if weapons else None
         # "attacked positions with armoured vehicles", "fired on a car with small arms": no stand-off
         # weapon, a ground action (TAXONOMY: not a strike).
@@ -798,11 +813,12 @@ class Classifier:
             and not self._hedged(clause, agent.end())
             and not (intercepting and _DEBRIS_VERB.search(agent.group(0)))
             and not _AIRFRAME_FAILS.search(agent.group(0))  # "an Alpha Jet which exploded mid-air"
+            and not _DEBRIS_OF.search(clause, max(0, agent.start() - 40), agent.start())
             and not _aims_at_aircraft(clause, agent)
         ):
             # "a drone kills a paramedic", "drones launched from lorries hit bombers": the weapon acts.
             return "strike.agent"
-        if weapon:
+        if weapon and not _DEBRIS_OF.search(clause, max(0, weapon.start() - 40), weapon.start()):
             nouns = [(w.start(), w.end()) for w in weapons]
             for verb in r.p("strike_verb").finditer(clause):
                 # "air defence destroyed 20 drones" is the interception, not a strike. "28 of 31 drones
@@ -1392,6 +1408,7 @@ _STRONG_EXTRA: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("strong_night_attack", ("night",)),
     ("strong_suffered", ("suffered", "came under", "subjected")),
     ("strong_unleash", ("unleash",)),
+    ("strong_due_to_uav", ("due to", "caused by", "deadly", "fatal", "lethal", "devastating")),
     ("strong_result_of", ("result of", "following", "after", "occurred", "took place", "happened")),
     ("strong_used_against", ("against",)),
     ("strong_drop", ("drop",)),
@@ -1428,12 +1445,12 @@ _AIR_NEEDS: dict[str, tuple[str, ...]] = {
         *("kovyor", "kovior", "carpet", "take-off", "takeoff", "landings", "territory", "moldova", "romania"),
         *("poland", "lithuania", "latvia", "estonia", "belarus", "hungary", "slovakia", "finland"),
         *("breach", "paraly", "grounded", "incursion", "median", "takeoff", "landing", "intrud", "kilym"),
-        *("kilim", "closure", "suspension"),
+        *("kilim", "closure", "suspension", "remain"),
         *("\u043e\u0433\u0440\u0430\u043d\u0438\u0447", "\u0430\u044d\u0440\u043e\u043f\u043e\u0440\u0442"),
     ),
     "air_alert": (
         *("alert", "alarm", "siren", "warning", "raid", "shelter", "threat", "тривог", "тревог"),
-        *("danger", "cover", "indoors"),
+        *("danger", "cover", "indoors", "warned", "j-alert"),
     ),
     "air_defence": ("defen", "anti-aircraft", "mobile fire"),
     "intercept": (

@@ -169,6 +169,38 @@ def test_accusations_preparations_trends_and_reactions_are_no_strike(
     assert "strike" not in read(classifier, text).labels
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Somalia: Mortars land around Mogadishu Airport, 2 killed",
+        "Mogadishu airport mortared",
+        "A round of mortars were aimed at the airport compound this afternoon.",
+        "The governor announced a fire at the refinery due to a UAV",
+        "Leader of key town escapes deadly strike by oversleeping",
+        "The militia bombed the hospital, wounding six hospital workers.",
+    ],
+)
+def test_mortars_fires_caused_by_drones_and_deadly_strikes_are_strikes(
+    classifier: Classifier, text: str
+) -> None:
+    assert "strike" in read(classifier, text).labels
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Officers' life sentences upheld for orchestrating drone attacks",
+        "The Kremlin warned it would respond if the US lifts restrictions on Kyiv using missiles to strike.",
+        "North Korea fires long-range ballistic missile into sea",
+        "Dock workers' strike paralyses the port for a second day",
+    ],
+)
+def test_verdicts_permissions_test_launches_and_labour_strikes_are_no_strike(
+    classifier: Classifier, text: str
+) -> None:
+    assert "strike" not in read(classifier, text).labels
+
+
 def test_threatened_strike_is_not_a_strike(classifier: Classifier) -> None:
     for text in (
         "Moscow threatened to strike government buildings in Kyiv with missiles.",

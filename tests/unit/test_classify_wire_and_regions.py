@@ -309,6 +309,12 @@ def test_crews_families_bodies_and_parts_of_a_group_are_counted(
         "The authority extended the suspension period for all types of flights till May 15.",
         "Airport in Sochi, Russia, closed due to drone attack",
         "The missile forced a temporary halt of air traffic at the airport.",
+        "Eight drones were launched at the airport, but were reportedly shot down before reaching it.",
+        "Ukraine Says It Shoots Down 11 of 14 Russian Drones",
+        "Most of the country's airspace remains closed amid the escalation.",
+        "At 16:38, the Air Force warned of a guided missile heading towards Dnipro.",
+        "The alarm in the region was declared at 16:25.",
+        "The launch prompted Japan's J-Alert system to issue an early warning.",
         # Rosaviatsia: temporary restrictions introduced at Kazan airport (written as escapes: Cyrillic
         # letters look like Latin ones to the linter).
         " ".join(
@@ -337,3 +343,22 @@ def test_airspace_responses_as_real_outlets_word_them(classifier: Classifier, te
 )
 def test_warning_systems_and_reopenings_are_no_airspace_response(classifier: Classifier, text: str) -> None:
     assert "airspace_response" not in read(classifier, text).labels
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The air force warned of a heightened risk of massive drone and missile attacks on the capital.",
+        "Two airports remain shut due to ongoing infrastructure issues.",
+        "We have suspended all departures and arrivals while we are clearing both runways of snow.",
+    ],
+)
+def test_risk_warnings_and_closures_for_civil_causes_are_no_airspace_response(
+    classifier: Classifier, text: str
+) -> None:
+    assert "airspace_response" not in read(classifier, text).labels
+
+
+def test_debris_from_a_crashed_drone_is_a_casualty_not_a_strike_by_the_drone(classifier: Classifier) -> None:
+    result = read(classifier, "Debris from a crashed drone hit the district; two people were injured.")
+    assert result.labels == ("casualty",)
