@@ -120,6 +120,24 @@ _REOPENED = re.compile(
     r"\b(?:lifted|reopened|re-opened|resumed|back\s+to\s+normal|operating\s+normally|as\s+scheduled)\b"
 )
 _CLOSING = re.compile(r"\b(?:closed|closing|shut|suspended|halted|introduced|imposed|stopped|grounded)\b")
+# A strike named as a kind, in the plural: "missile strikes", "drone attacks", "airstrikes".
+_GENERIC_PLURAL = re.compile(
+    r"(?:(?:missile|drone|rocket|artillery|mortar|uav|kamikaze|air|aerial|ballistic|massive|massed|combined)\s+)?"
+    r"(?:strikes|attacks|airstrikes|air\s+strikes|air\s+raids|bombardments|shelling|bombing)"
+)
+# ... used as a noun, not the verb of "a drone strikes a car": a preposition, a verb or the end follows.
+_NOUN_USE = re.compile(
+    r"\s*(?:$|[.,;:)]|(?:on|against|in|at|from|by|of|have|has|had|are|were|is|was|and|or|that|which|to|"
+    r"across|into|over|with|for|remain|continue|become|became)\b)"
+)
+# What ties a clause to one incident: a number, a day or time, harm or damage, a wave told as launched.
+_ANCHOR = re.compile(
+    r"\d|\b(?:today|yesterday|tonight|overnight|morning|evening|night|afternoon|dawn|monday|tuesday|wednesday|"
+    r"thursday|friday|saturday|sunday|killed|killing|kills|dead|died|injured|injuring|wounded|wounding|hurt|"
+    r"damaged|damaging|destroyed|destroying|hit|struck|fire|blaze|explosions?|casualties|victims|"
+    r"latest|new|fresh|another|launched|launching|carried|carrying|conducted|conducting|reported|continued|"
+    r"amid|during|response|retaliation|after|following)\b"
+)
 # "debris from a crashed drone hit a house": the debris hit it, not the drone
 _DEBRIS_OF = re.compile(r"\b(?:debris|fragments|wreckage)\s+(?:from|of)\s+(?:an?\s+|the\s+)?(?:[\w\-]+\s+)?$")
 # "drones hit a hangar, destroying two TB2s": destruction by the strike (not "shoots down 11 of 14 drones").
@@ -691,6 +709,10 @@ class Classifier:
                 or bool(_DOWNED_DEBRIS.search(clause)),
             )
         )
+        if strike_rule == "strike.strong" and self._generic_mention(clause, original):
+            # "Drone strikes have become a hallmark of the war", "protect cities from missile strikes": the
+            # kind of attack named in general, with nothing that ties it to one incident.
+            strike_rule = None
         if (
             loss
             and strike_rule not in ("strike.strong", "strike.agent")
@@ -841,6 +863,25 @@ class Classifier:
         if anaphor and not self._hedged(clause, anaphor.start()):
             return "strike.anaphor"
         return None
+
+    def _generic_mention(self, clause: str, original: str) -> bool:
+        """Whether the clause's only strike phrase is a bare plural ("missile strikes") with no anchor: no
+        number, day or time, no place or other name, no harm or damage told."""
+        strong = self._strong(clause)
+        if (
+            strong is None
+            or not _GENERIC_PLURAL.fullmatch(strong.group(0))
+            or not _NOUN_USE.match(clause, strong.end())
+        ):
+            return False
+        if _ANCHOR.search(clause) or len(clause.split()) < 7:
+            return False  # (a short fragment is a note's or a headline's: "Air strikes on a market.")
+        # A town or region named ("strikes on Kharkiv") ties it to a place; a country alone does not.
+        for _start, _end, name, region in self._scan(original, clause):
+            place = self._resolve_one(name, region, None)
+            if place is not None and place.precision != "country":
+                return False
+        return True
 
     def _strong_uncached(self, text: str) -> re.Match[str] | None:
         """The leftmost strong strike phrase: the core alternatives, then the rarer ones whose words occur.
@@ -1450,7 +1491,7 @@ _AIR_NEEDS: dict[str, tuple[str, ...]] = {
     ),
     "air_alert": (
         *("alert", "alarm", "siren", "warning", "raid", "shelter", "threat", "тривог", "тревог"),
-        *("danger", "cover", "indoors", "warned", "j-alert"),
+        *("danger", "cover", "indoors", "warned", "j-alert", "seek"),
     ),
     "air_defence": ("defen", "anti-aircraft", "mobile fire"),
     "intercept": (
@@ -1466,7 +1507,7 @@ _AIR_NEEDS: dict[str, tuple[str, ...]] = {
             "jamm",
             "thwart",
         ),
-        *("knocked", "foil", "taken out", "took out", "takes out"),
+        *("knocked", "foil", "taken out", "took out", "takes out", "engag"),
     ),
 }
 

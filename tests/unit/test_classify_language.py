@@ -201,6 +201,32 @@ def test_verdicts_permissions_test_launches_and_labour_strikes_are_no_strike(
     assert "strike" not in read(classifier, text).labels
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Drone strikes have become a hallmark of the conflict.",
+        "The country needs more air defence systems to protect its cities from missile strikes.",
+    ],
+)
+def test_a_kind_of_attack_named_in_general_is_no_strike(classifier: Classifier, text: str) -> None:
+    assert "strike" not in read(classifier, text).labels
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Russian drone strikes car outside the town; driver in hospital",
+        "Poland scrambles fighter jets in response to Russian missile attacks on Ukraine",
+        "The military has acknowledged conducting air strikes on bandit camps.",
+        "Missile strikes on Kharkiv continue, the mayor says.",
+    ],
+)
+def test_a_plural_strike_tied_to_a_place_a_wave_or_a_verb_is_a_strike(
+    classifier: Classifier, text: str
+) -> None:
+    assert "strike" in read(classifier, text).labels
+
+
 def test_threatened_strike_is_not_a_strike(classifier: Classifier) -> None:
     for text in (
         "Moscow threatened to strike government buildings in Kyiv with missiles.",

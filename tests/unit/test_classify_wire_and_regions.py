@@ -315,6 +315,9 @@ def test_crews_families_bodies_and_parts_of_a_group_are_counted(
         "At 16:38, the Air Force warned of a guided missile heading towards Dnipro.",
         "The alarm in the region was declared at 16:25.",
         "The launch prompted Japan's J-Alert system to issue an early warning.",
+        "Anti-aircraft fire lit up the sky over the city as drones approached.",
+        "The Patriot battery engaged two ballistic missiles over the city.",
+        "Residents were urged to seek shelter as missiles approached.",
         # Rosaviatsia: temporary restrictions introduced at Kazan airport (written as escapes: Cyrillic
         # letters look like Latin ones to the linter).
         " ".join(
