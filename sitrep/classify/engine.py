@@ -1453,7 +1453,10 @@ _STRONG_EXTRA: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("strong_result_of", ("result of", "following", "after", "occurred", "took place", "happened")),
     ("strong_used_against", ("against",)),
     ("strong_drop", ("drop",)),
-    ("strong_under_attack", ("under", " on ")),
+    (
+        "strong_under_attack",
+        ("under", "attack on", "attacks on", "raid on", "raids on", "strike on", "strikes on"),
+    ),
     ("strong_impact", ("impact",)),
     (
         "strong_air_arm",
