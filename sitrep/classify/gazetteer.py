@@ -510,9 +510,11 @@ def _english_unit_names(
         if (
             place is None
             or display is None
-            or iso in ("UA", "RU")
+            or iso == "UA"
+            or (iso == "RU" and not place.name.endswith(" Republic"))  # oblasts and krais are English already
             or fold(name) in english
-            or fold(place.name) != fold(name)  # already shown in English (its capital's name)
+            # already in English (its capital's name)? Russia's republics show as "Severnaya Osetiya Republic"
+            or _REGION_WORDS.sub("", fold(place.name)) not in (fold(name), fold(name.split(",")[0]))
             or fold(display).startswith(fold(name))  # the same name ("Tulcea", "Tulcea County")
         ):
             continue

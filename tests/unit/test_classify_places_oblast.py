@@ -170,3 +170,24 @@ def test_first_names_and_continents_are_no_places(classifier: Classifier, text: 
     assert events
     for event in events:
         assert event.location is None or event.location.name not in ("David", "Asia", "Ben"), text
+
+
+def test_russian_republics_are_shown_by_their_english_name(classifier: Classifier) -> None:
+    event = one(classifier, "A drone attack on Mozdok damaged an airfield")
+    assert event.location is not None
+    assert (event.location.name, event.location.admin1) == ("Mozdok", "North Ossetia-Alania Republic")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Governor Vitaliy Kim said drones hit Mykolaiv overnight",
+        "Kharkiv Hit by Massive Missile Strike",
+    ],
+)
+def test_a_governors_name_and_a_title_cased_verb_are_no_places(classifier: Classifier, text: str) -> None:
+    events = classifier(Report(id="t", text=text)).events
+    assert events
+    assert {e.location.admin1 for e in events if e.location} == {
+        "Mykolaiv oblast" if "Mykolaiv" in text else "Kharkiv oblast"
+    }
