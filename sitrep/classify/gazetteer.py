@@ -495,9 +495,10 @@ def _english_unit_names(
     """Show countrystatecity's English name for a unit that pycountry names in its own language.
 
     ISO 3166-2's names are often local ("Ash Shamālī", "An Nabaţīyah"); news and reference data write
-    "Northern District", "Nabatieh governorate". The two packages meet exactly at the ISO 3166-2 code. Ukraine
-    and Russia keep the names given them (``UA_ADMIN1``, Russia's oblasts), as does a unit the rule set names
-    or one already shown under its capital's English name.
+    "Northern District", "Nabatieh governorate". The two packages meet exactly at the ISO 3166-2 code.
+    Ukraine's units and Russia's oblasts and krais keep the names given them (``UA_ADMIN1``, "Belgorod
+    oblast"), as does a unit the rule set names or one already shown under its capital's English name;
+    Russia's republics are renamed.
     """
     english_by_code = {
         code: display for units, _ in csc.values() for display, _lat, _lon, code in units.values() if code
