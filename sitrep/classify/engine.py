@@ -308,6 +308,11 @@ class Classifier:
             ("count.subject_list", p("object_list_sum")),  # "kills two children and a woman": three
             ("count.bodies", p("bodies_of")),  # "the bodies of five victims": before "five victims" alone
             ("count.family", p("family_of")),  # "a family of three ... were killed"
+            ("count.family", p("family_object")),  # "airstrike kills family of five"
+            ("count.among", p("among_n_killed")),  # "among eight people killed when ..."
+            ("count.death_of", p("death_of_one")),  # "confirmed the death of a staffer"
+            ("count.aged", p("aged_died")),  # "2-year-old Lisa died at the scene"
+            ("count.along_with", p("along_with")),  # "killed along with three others": four
             ("count.deaths_of", p("deaths_of_both")),  # "the deaths of both crew members"
             ("count.subject", p("count_subject_kill")),
             ("count.subject_bare", p("count_subject_bare")),
@@ -1015,6 +1020,8 @@ class Classifier:
                 q = self._list_total(m.group("who")) if name == "count.subject_list" else _quantity_of(m)
                 if q is None:
                     continue
+                if name == "count.along_with":
+                    q = Quantity(q.value + 1, q.approximate)  # the one named, and the others
                 verb_at = m.start("v") if "v" in m.re.groupindex and m.group("v") else m.start()
                 if self._speculative(clause, verb_at):
                     continue  # "the pilot was presumed dead", "a general possibly among the dead"
@@ -1110,6 +1117,8 @@ class Classifier:
                 if q is None:
                     return None
                 total, approximate = total + q.value, approximate or q.approximate
+            elif item.group("who").lower().endswith("couple"):
+                total += 2  # "couple and son": three
             elif _PLURAL_END.search(item.group("who")):
                 return None  # "their children": how many is not said
             else:
@@ -1570,6 +1579,10 @@ _COUNT_NEEDS: dict[str, tuple[str, ...]] = {
     "count.object_list": (", ", " and "),
     "count.bodies": ("bodies", "remains", "corpses"),
     "count.family": ("family of",),
+    "count.among": ("among",),
+    "count.death_of": ("death of",),
+    "count.aged": ("year-old",),
+    "count.along_with": ("others",),
     "count.n_of_m": (" of the ", " of its ", " of their ", " of all "),
     "count.deaths_of": ("death", "killing of", "lives of", "life of"),
     "count.losses": ("losses",),

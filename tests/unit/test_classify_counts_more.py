@@ -167,3 +167,31 @@ def test_tolls_told_through_a_life_a_part_of_a_whole_an_aside_or_a_relative_clau
 def test_the_trial_for_the_killing_of_a_man_is_no_casualty(classifier: Classifier) -> None:
     text = "The soldier was sentenced for the killing of a 62-year-old man in a village early in the war."
     assert "casualty" not in read(classifier, text).labels
+
+
+@pytest.mark.parametrize(
+    ("text", "killed"),
+    [
+        ("Airstrike on the village kills family of five", 5),
+        ("Woman and 3 children killed by airstrike in the south", 4),
+        ("Couple and son killed in strike on their home", 3),
+        ("The agency confirmed the death of a staffer after explosions struck the area.", 1),
+        ("2-year-old Lisa died at the scene, 22 people were injured.", 1),
+        (
+            "At least 15 people, including women and children, were reported to have been killed.",
+            15,
+        ),
+        ("The chief of staff was killed along with three others in an ambush.", 4),
+        ("The wreckage of the plane, along with the remains of the two pilots, were found on Thursday.", 2),
+        ("The official was among eight people killed when a helicopter crashed.", 8),
+    ],
+)
+def test_families_bare_headline_lists_single_deaths_and_companions(
+    classifier: Classifier, text: str, killed: int
+) -> None:
+    assert [e.killed for e in read(classifier, text).events if e.killed] == [killed]
+
+
+def test_a_list_after_the_verb_does_not_take_the_next_sentence_subject(classifier: Classifier) -> None:
+    text = "The attack on the city killed seven people, Mayor Andriy Sadovyi said Wednesday."
+    assert [e.killed for e in read(classifier, text).events if e.killed] == [7]
