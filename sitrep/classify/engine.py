@@ -252,6 +252,22 @@ class Classifier:
         )
         self.version = rules.version
         self._stop = rules.words.get("place_stop", frozenset())
+        # Regional heads whose posts are quoted without the region's name ("Gladkov said ..."): name → region.
+        officials = rules.tables.get("official", {})
+        self._officials: dict[str, Place] = {}
+        for official, region_name in officials.items():
+            region = self.gazetteer.resolve_region(region_name) or self.gazetteer.resolve(region_name)
+            if region is not None and region.precision != "country":
+                self._officials[official] = region
+        self._official_re = (
+            re.compile(
+                r"\b(?:"
+                + "|".join(re.escape(k) for k in sorted(self._officials, key=len, reverse=True))
+                + r")\b"
+            )
+            if self._officials
+            else None
+        )
         demonyms = rules.tables.get("demonym", {})
         self._demonyms = dict(demonyms)
         self._demonym_re = (
@@ -431,7 +447,26 @@ class Classifier:
         events = _merge(drafts)
         if any(not _specific(d.place) for d in events):
             self._inherit_places(events, low, sentences, places, place_starts)
+        if self._official_re is not None and any(not _specific(d.place) and not d.tally for d in events):
+            self._officials_places(events, text, sentences)
         return events
+
+    def _officials_places(self, events: list[_Draft], text: str, sentences: list[tuple[int, int]]) -> None:
+        """An incident still without a town or region takes the region of the regional head quoted about it
+        ("Gladkov said two drones hit a car": Belgorod oblast), the nearest one named in the report, when it
+        lies in the country the incident names (if it names one)."""
+        assert self._official_re is not None
+        mentions = [(m.start(), self._officials[m.group(0)]) for m in self._official_re.finditer(text)]
+        if not mentions:
+            return
+        for d in events:
+            if _specific(d.place) or d.tally:
+                continue
+            at = sentences[d.sentence][0] if d.sentence < len(sentences) else 0
+            _, region = min(mentions, key=lambda mention: abs(mention[0] - at))
+            if d.place is None or d.place.country == region.country:
+                d.place = region
+                d.rules.append("place.official")
 
     def _inherit_places(
         self,

@@ -191,3 +191,37 @@ def test_a_governors_name_and_a_title_cased_verb_are_no_places(classifier: Class
     assert {e.location.admin1 for e in events if e.location} == {
         "Mykolaiv oblast" if "Mykolaiv" in text else "Kharkiv oblast"
     }
+
+
+@pytest.mark.parametrize(
+    ("text", "admin1"),
+    [
+        ("Gladkov said two drones hit a car, injuring the driver.", "Belgorod oblast"),
+        ("A drone attack damaged a power line, Lysak said on Telegram.", "Dnipropetrovsk oblast"),
+        ("According to Bogomaz, three drones were destroyed.", "Bryansk oblast"),
+    ],
+)
+def test_an_incident_told_by_a_regional_head_takes_the_heads_region(
+    classifier: Classifier, text: str, admin1: str
+) -> None:
+    event = one(classifier, text)
+    assert event.location is not None
+    assert (event.location.admin1, event.location.precision) == (admin1, "admin1")
+
+
+def test_a_place_named_in_the_text_wins_over_the_regional_head(classifier: Classifier) -> None:
+    event = one(classifier, "A Russian strike on Kupiansk killed two, Syniehubov said.")
+    assert event.location is not None
+    assert (event.location.name, event.location.admin1) == ("Kupiansk", "Kharkiv oblast")
+
+
+def test_a_regional_head_of_another_country_does_not_move_an_incident(classifier: Classifier) -> None:
+    events = classifier(
+        Report(id="t", text="Gladkov said Ukraine was shelled; in Poland, a drone fell near Lublin.")
+    ).events
+    assert [
+        (e.types, e.location and e.location.country, e.location and e.location.admin1) for e in events
+    ] == [
+        (("strike",), "UA", None),
+        (("airspace_response",), "PL", "Lublin voivodeship"),
+    ]
