@@ -138,6 +138,8 @@ _ANCHOR = re.compile(
     r"latest|new|fresh|another|launched|launching|carried|carrying|conducted|conducting|reported|continued|"
     r"amid|during|response|retaliation|after|following)\b"
 )
+# Arabic articles written in lower case before a capitalised name ("el-Fasher", "al-Mawasi").
+_ARTICLES = frozenset({"al-", "el-", "ad-", "as-", "an-", "ar-", "at-", "az-", "ed-"})
 # "debris from a crashed drone hit a house": the debris hit it, not the drone
 _DEBRIS_OF = re.compile(r"\b(?:debris|fragments|wreckage)\s+(?:from|of)\s+(?:an?\s+|the\s+)?(?:[\w\-]+\s+)?$")
 # "drones hit a hangar, destroying two TB2s": destruction by the strike (not "shoots down 11 of 14 drones").
@@ -1284,6 +1286,11 @@ class Classifier:
                 # The common case, one capitalised word: decide with two set lookups.
                 word = _strip_possessive(phrase)
                 key = _fold_cached(word)
+                article = text[max(0, m.start() - 3) : m.start()]
+                if article.lower() in _ARTICLES and gazetteer.has(_fold_cached(article + word)):
+                    # "el-Fasher", "al-Mawasi": the Arabic article written in lower case is part of the name
+                    raw.append((m.start() - 3, m.start() + len(word), article + word, False))
+                    continue
                 if key in self._stop or not gazetteer.has(key) or _shouted_short(word):
                     continue
                 if key in self._rivers and _RIVER_CONTEXT.search(text, max(0, m.start() - 20), m.end() + 7):

@@ -225,3 +225,20 @@ def test_a_regional_head_of_another_country_does_not_move_an_incident(classifier
         (("strike",), "UA", None),
         (("airspace_response",), "PL", "Lublin voivodeship"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "admin1", "country"),
+    [
+        ("A drone strike on a hospital in el-Fasher killed 70 people.", "North Darfur state", "SD"),
+        ("An airstrike hit al-Mawasi, killing 19.", "Khan Yunis", "PS"),
+        ("A suspected drone hit Mir Ali on Friday, killing a child.", "Khyber Pakhtunkhwa province", "PK"),
+        ("Three children died in mortar shelling in Poonch.", "Jammu and Kashmir", "IN"),
+    ],
+)
+def test_arabic_articles_in_lower_case_and_curated_frontline_towns_abroad(
+    classifier: Classifier, text: str, admin1: str, country: str
+) -> None:
+    event = one(classifier, text)
+    assert event.location is not None
+    assert (event.location.admin1, event.location.country) == (admin1, country)
