@@ -138,6 +138,12 @@ _ANCHOR = re.compile(
     r"latest|new|fresh|another|launched|launching|carried|carrying|conducted|conducting|reported|continued|"
     r"amid|during|response|retaliation|after|following)\b"
 )
+# "the capital", "the Ukrainian capital", "Russia's capital" (not a regional capital, nor capital punishment).
+_CAPITAL = re.compile(
+    r"\b(?:the|its|their)\s+(?:(?P<adj>[A-Z][a-z]+)\s+|(?P<pos>[A-Z][a-z]+)['\u2019]s\s+)?capital\b"
+    r"(?!\s+(?:punishment|cities|investment|market|expenditure|gains?|region|area)\b)|"
+    r"\b(?P<pos2>[A-Z][a-z]+)['\u2019]s\s+capital\b(?!\s+(?:region|area)\b)"
+)
 # Arabic articles written in lower case before a capitalised name ("el-Fasher", "al-Mawasi").
 _ARTICLES = frozenset({"al-", "el-", "ad-", "as-", "an-", "ar-", "at-", "az-", "ed-"})
 # "debris from a crashed drone hit a house": the debris hit it, not the drone
@@ -449,9 +455,37 @@ class Classifier:
         events = _merge(drafts)
         if any(not _specific(d.place) for d in events):
             self._inherit_places(events, low, sentences, places, place_starts)
+        if any(not _specific(d.place) and not d.tally for d in events):
+            self._capital_places(events, text, sentences, places)
         if self._official_re is not None and any(not _specific(d.place) and not d.tally for d in events):
             self._officials_places(events, text, sentences)
         return events
+
+    def _capital_places(
+        self, events: list[_Draft], text: str, sentences: list[tuple[int, int]], places: list[_PlaceHit]
+    ) -> None:
+        """ "Drones attacked the capital overnight", "in the Ukrainian capital": an incident still without a
+        town or region, told in a sentence that names a country's capital, is in that capital. The country is
+        the one the word before names ("Ukrainian", "Russia's"), else the incident's, else the report's."""
+        countries = Counter(h.place.country for h in places if h.place.country)
+        report_country = countries.most_common(1)[0][0] if countries else None
+        for d in events:
+            if _specific(d.place) or d.tally or d.sentence >= len(sentences):
+                continue
+            s_start, s_end = sentences[d.sentence]
+            m = _CAPITAL.search(text, s_start, s_end)
+            if m is None:
+                continue
+            named = m.group("adj") or m.group("pos") or m.group("pos2")
+            iso = (
+                self._demonyms.get(named.lower()) or getattr(self.gazetteer.resolve(named), "country", None)
+                if named
+                else None
+            ) or (d.place.country if d.place is not None else report_country)
+            capital = self.gazetteer.capital(iso) if iso else None
+            if capital is not None and (d.place is None or d.place.country == capital.country):
+                d.place = capital
+                d.rules.append("place.capital")
 
     def _officials_places(self, events: list[_Draft], text: str, sentences: list[tuple[int, int]]) -> None:
         """An incident still without a town or region takes the region of the regional head quoted about it

@@ -115,10 +115,12 @@ class Gazetteer:
         entries: Mapping[str, tuple[_Entry, ...]],
         regions: Mapping[str, tuple[_Entry, ...]],
         countries: Mapping[str, Place] | None = None,
+        capitals: Mapping[str, str] | None = None,
     ) -> None:
         self._entries = entries
         self._regions = regions
         self._countries: Mapping[str, Place] = countries or {}
+        self._capitals: Mapping[str, str] = capitals or {}
         self._first_words = frozenset(k.split(" ", 1)[0] for k in entries)
 
     def resolve(self, name: str, context_country: str | None = None) -> Place | None:
@@ -166,6 +168,18 @@ class Gazetteer:
                 best = entry
         return best.place if best is not None else None
 
+    def capital(self, iso: str) -> Place | None:
+        """The capital city of the country ``iso`` ("the Ukrainian capital" → Kyiv), or ``None``."""
+        name = self._capitals.get(iso.upper())
+        if not name:
+            return None
+        place = self.resolve(name, iso.upper())
+        return (
+            place
+            if place is not None and place.country == iso.upper() and place.precision == "city"
+            else None
+        )
+
     def resolve_country(self, iso: str) -> Place | None:
         """The country with ISO alpha-2 code ``iso`` (for "Polish airspace" → PL)."""
         for entry in self._entries.get(fold(iso), ()):
@@ -209,6 +223,7 @@ class Gazetteer:
             MappingProxyType({k: tuple(v) for k, v in entries.items()}),
             MappingProxyType({k: tuple(v) for k, v in regions.items()}),
             self._countries,
+            self._capitals,
         )
 
     def starts(self, word_key: str) -> bool:
@@ -681,4 +696,7 @@ def build_gazetteer(
         MappingProxyType({k: tuple(v) for k, v in entries.items()}),
         MappingProxyType({k: tuple(v) for k, v in regions.items()}),
         MappingProxyType(country_places),
+        MappingProxyType(
+            {iso: str(info["capital"]) for iso, info in countries.items() if info.get("capital")}
+        ),
     )

@@ -242,3 +242,14 @@ def test_arabic_articles_in_lower_case_and_curated_frontline_towns_abroad(
     event = one(classifier, text)
     assert event.location is not None
     assert (event.location.admin1, event.location.country) == (admin1, country)
+
+
+def test_the_ukrainian_capital_is_kyiv(classifier: Classifier) -> None:
+    event = one(classifier, "Russian drones attacked the Ukrainian capital overnight, injuring three people.")
+    assert event.location is not None
+    assert (event.location.name, event.location.admin1) == ("Kyiv", "Kyiv city")
+
+
+def test_a_capital_region_is_not_the_capital_city(classifier: Classifier) -> None:
+    event = one(classifier, "A missile hit Russia's capital region, killing one.")
+    assert event.location is None or event.location.name != "Moscow"
