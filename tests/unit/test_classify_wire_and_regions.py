@@ -318,6 +318,9 @@ def test_crews_families_bodies_and_parts_of_a_group_are_counted(
         "Anti-aircraft fire lit up the sky over the city as drones approached.",
         "The Patriot battery engaged two ballistic missiles over the city.",
         "Residents were urged to seek shelter as missiles approached.",
+        "The Iron Dome system was activated over Ashkelon.",
+        "The Defence Ministry said it had detected a drone in its airspace.",
+        "Chinese aircraft entered Taiwan's air defence identification zone.",
         # Rosaviatsia: temporary restrictions introduced at Kazan airport (written as escapes: Cyrillic
         # letters look like Latin ones to the linter).
         " ".join(
