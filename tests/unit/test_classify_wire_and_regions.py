@@ -319,6 +319,7 @@ def test_crews_families_bodies_and_parts_of_a_group_are_counted(
         "The Patriot battery engaged two ballistic missiles over the city.",
         "Residents were urged to seek shelter as missiles approached.",
         "The Iron Dome system was activated over Ashkelon.",
+        "Air defence forces prevented a drone attack on the city, the mayor said.",
         "The Defence Ministry said it had detected a drone in its airspace.",
         "Chinese aircraft entered Taiwan's air defence identification zone.",
         # Rosaviatsia: temporary restrictions introduced at Kazan airport (written as escapes: Cyrillic
