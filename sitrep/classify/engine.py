@@ -150,12 +150,13 @@ _ARTICLES = frozenset({"al-", "el-", "ad-", "as-", "an-", "ar-", "at-", "az-", "
 _DEBRIS_OF = re.compile(r"\b(?:debris|fragments|wreckage)\s+(?:from|of)\s+(?:an?\s+|the\s+)?(?:[\w\-]+\s+)?$")
 # "drones hit a hangar, destroying two TB2s": destruction by the strike (not "shoots down 11 of 14 drones").
 _DESTROYING = re.compile(r"\bdestr(?:oy|oyed|oying|oys|uction)\b")
-# A strike in the labour sense: "dock workers' strike", "unions called a strike".
+# A strike in the labour sense ("dock workers' strike", "unions called a strike"); a bird strike, lightning.
 _LABOUR = re.compile(
     r"\b(?:trade\s+unions?|workers['\u2019]?\s+strike|strike\s+by\s+(?:[\w\-]+\s+)?workers|walk-?outs?|wages?|"
     r"pay\s+(?:rise|deal|dispute)|industrial\s+action|general\s+strike|hunger\s+strike|strike\s+action|"
     r"on\s+strike|strikers|pickets?)\b"
 )
+_BIRD_OR_LIGHTNING = re.compile(r"\b(?:bird\s+(?:strikes?|hits?)|lightning)\b")
 _DOWNED_DEBRIS = re.compile(
     r"\b(?:fragments|debris|wreckage|parts)\s+of\s+(?:an?\s+|the\s+)?(?:shot-down|downed|intercepted|destroyed)\b"
     # "falling drone debris damaged a house": what falls after an interception, not the strike itself
@@ -881,8 +882,8 @@ class Classifier:
         r = self.rules
         strong = self._strong(clause)
         weapons = self._weapons(clause)
-        if not weapons and _LABOUR.search(clause):
-            return None  # "dock workers' strike paralyses the port": a strike in the labour sense
+        if (not weapons and _LABOUR.search(clause)) or _BIRD_OR_LIGHTNING.search(clause):
+            return None  # "dock workers' strike paralyses the port", "the jet suffered a bird hit"
         weapon = weapons[0] if weapons else None
         # "attacked positions with armoured vehicles", "fired on a car with small arms": no stand-off
         # weapon, a ground action (TAXONOMY: not a strike).

@@ -227,6 +227,26 @@ def test_a_plural_strike_tied_to_a_place_a_wave_or_a_verb_is_a_strike(
     assert "strike" in read(classifier, text).labels
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Since April of last year, officials report 301 drone attacks targeting security forces.",
+        "The country has now faced more than 1,000 rockets fired from the strip since 10 May.",
+        "The jet suffered a bird hit on Thursday morning and landed safely.",
+        "Lightning struck a power line near the base, causing a blackout.",
+    ],
+)
+def test_tallies_since_a_date_bird_hits_and_lightning_are_no_strike(
+    classifier: Classifier, text: str
+) -> None:
+    assert "strike" not in read(classifier, text).labels
+
+
+def test_the_heaviest_attack_since_a_month_is_still_the_attack(classifier: Classifier) -> None:
+    text = "A Russian missile hit Kharkiv on Monday, the heaviest attack since March."
+    assert "strike" in read(classifier, text).labels
+
+
 def test_threatened_strike_is_not_a_strike(classifier: Classifier) -> None:
     for text in (
         "Moscow threatened to strike government buildings in Kyiv with missiles.",
