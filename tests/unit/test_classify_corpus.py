@@ -37,16 +37,16 @@ def test_scores_on_the_authored_corpus_stay_above_their_floors(classifier: Class
     res = _score(classifier, name)
     assert res.n >= 140 and res.errors == 0
     f1 = {t: tally.f1 for t, tally in res.per_type.items()}
-    # Floors a little under the scores measured when the rules were last changed (rules-2026.11.5), F1 for
+    # Floors a little under the scores measured when the rules were last changed (rules-2026.11.6), F1 for
     # strike / casualty / aircraft_loss / airspace_response, then killed exact and admin1 accuracy; the
-    # lowest file for each: strike 0.928 (blind5), casualty 0.929 (blind7), aircraft_loss 0.909 (blind4),
-    # airspace_response 0.933 (blind5), killed exact 0.909 (blind7), admin1 0.770 (blind4).
-    assert (f1["strike"] or 0) >= 0.92
-    assert (f1["casualty"] or 0) >= 0.92
-    assert (f1["aircraft_loss"] or 0) >= 0.90
-    assert (f1["airspace_response"] or 0) >= 0.92
-    assert res.killed_exact / res.killed_total >= 0.90
-    assert res.admin1_correct / res.admin1_total >= 0.75
+    # lowest file for each: strike 0.956 (blind7), casualty 0.943 (blind5), aircraft_loss 0.945 (blind4),
+    # airspace_response 0.947 (blind5), killed exact 0.959 (blind2), admin1 0.795 (blind4).
+    assert (f1["strike"] or 0) >= 0.95
+    assert (f1["casualty"] or 0) >= 0.94
+    assert (f1["aircraft_loss"] or 0) >= 0.94
+    assert (f1["airspace_response"] or 0) >= 0.94
+    assert res.killed_exact / res.killed_total >= 0.95
+    assert res.admin1_correct / res.admin1_total >= 0.78
     assert res.aircraft_false_alarms / res.non_aircraft_items < 0.02
 
 
