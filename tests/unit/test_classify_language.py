@@ -372,6 +372,20 @@ def test_crashes_collisions_and_spy_quadcopters_are_aircraft_losses(
 @pytest.mark.parametrize(
     "text",
     [
+        "Militia down US drone over the northern province - report",
+        "Ukrainian forces down another Russian Su-34 fighter-bomber over Mariupol",
+        "Azerbaijani military shoots down Armenian drone",
+    ],
+)
+def test_headline_verb_down_and_a_neighbours_army_drone_are_aircraft_losses(
+    classifier: Classifier, text: str
+) -> None:
+    assert "aircraft_loss" in read(classifier, text).labels
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
         "The jets are now called flying coffins due to frequent crashes.",
         "The Kremlin has no information about the loss of two military aircraft over the sea.",
         "Videos of the helicopter in the field circulated as evidence of a shoot-down.",
