@@ -247,6 +247,20 @@ def test_the_heaviest_attack_since_a_month_is_still_the_attack(classifier: Class
     assert "strike" in read(classifier, text).labels
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "There was a hit to a private residential building in the Saltovsky district of Kharkiv.",
+        "Nigerian Air Force kills 35 jihadists in Borno",
+        'The commander said 10 out of 12 "kamikaze" drones had been destroyed by air defences.',
+    ],
+)
+def test_a_hit_to_a_building_an_air_force_that_kills_and_a_quoted_wave_are_strikes(
+    classifier: Classifier, text: str
+) -> None:
+    assert "strike" in read(classifier, text).labels
+
+
 def test_threatened_strike_is_not_a_strike(classifier: Classifier) -> None:
     for text in (
         "Moscow threatened to strike government buildings in Kyiv with missiles.",

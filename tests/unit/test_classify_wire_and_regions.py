@@ -320,6 +320,11 @@ def test_crews_families_bodies_and_parts_of_a_group_are_counted(
         "Residents were urged to seek shelter as missiles approached.",
         "The Iron Dome system was activated over Ashkelon.",
         "Air defence forces prevented a drone attack on the city, the mayor said.",
+        "Two rockets fired from the strip at the country were intercepted over the town by Iron Dome.",
+        "Over 20 air targets were detected and destroyed in the airspace around the capital by air defence.",
+        "Drones have been sighted in two towns and they have been engaged, a spokesman said.",
+        "Both countries deployed their quick reaction alert (QRA) forces to intercept the Russian jets.",
+        "A military helicopter went a kilometer deep into Belarusian airspace.",
         "The Defence Ministry said it had detected a drone in its airspace.",
         "Chinese aircraft entered Taiwan's air defence identification zone.",
         # Rosaviatsia: temporary restrictions introduced at Kazan airport (written as escapes: Cyrillic
@@ -369,3 +374,8 @@ def test_risk_warnings_and_closures_for_civil_causes_are_no_airspace_response(
 def test_debris_from_a_crashed_drone_is_a_casualty_not_a_strike_by_the_drone(classifier: Classifier) -> None:
     result = read(classifier, "Debris from a crashed drone hit the district; two people were injured.")
     assert result.labels == ("casualty",)
+
+
+def test_quick_reaction_launches_counted_over_a_year_are_no_event(classifier: Classifier) -> None:
+    text = "Quick Reaction Alert crews were launched 12 times in 2015, ministry figures show."
+    assert read(classifier, text).events == ()
