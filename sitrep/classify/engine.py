@@ -376,6 +376,7 @@ class Classifier:
             (name, re.compile("|".join(re.escape(n) for n in needs))) for name, needs in _STRONG_EXTRA
         ]
         self._strong = lru_cache(maxsize=50_000)(self._strong_uncached)
+        self._officials_in = lru_cache(maxsize=50_000)(self._officials_in_uncached)
         self._weapons = lru_cache(maxsize=50_000)(self._weapons_uncached)
 
     def clear_sentence_caches(self) -> None:
@@ -384,6 +385,7 @@ class Classifier:
         self._scan.cache_clear()
         self._sentence_date.cache_clear()
         self._strong.cache_clear()
+        self._officials_in.cache_clear()
         self._weapons.cache_clear()
 
     # --- entry point ---------------------------------------------------------------------------------
@@ -456,7 +458,7 @@ class Classifier:
         events = _merge(drafts)
         if any(not _specific(d.place) for d in events):
             self._inherit_places(events, low, sentences, places, place_starts)
-        if any(not _specific(d.place) and not d.tally for d in events):
+        if "capital" in text and any(not _specific(d.place) and not d.tally for d in events):
             self._capital_places(events, text, sentences, places)
         if self._official_re is not None and any(not _specific(d.place) and not d.tally for d in events):
             self._officials_places(events, text, sentences)
@@ -470,7 +472,7 @@ class Classifier:
         the one the word before names ("Ukrainian", "Russia's"), else the incident's, else the report's."""
         countries = Counter(h.place.country for h in places if h.place.country)
         report_country = countries.most_common(1)[0][0] if countries else None
-        for d in events:
+        for d in events:  # (only reports that say "capital" come here)
             if _specific(d.place) or d.tally or d.sentence >= len(sentences):
                 continue
             s_start, s_end = sentences[d.sentence]
@@ -488,12 +490,20 @@ class Classifier:
                 d.place = capital
                 d.rules.append("place.capital")
 
+    def _officials_in_uncached(self, sentence: str) -> tuple[tuple[int, str], ...]:
+        """Regional heads named in one sentence: (offset, name as in the table). Pure, cached."""
+        assert self._official_re is not None
+        return tuple((m.start(), m.group(0)) for m in self._official_re.finditer(sentence))
+
     def _officials_places(self, events: list[_Draft], text: str, sentences: list[tuple[int, int]]) -> None:
         """An incident still without a town or region takes the region of the regional head quoted about it
         ("Gladkov said two drones hit a car": Belgorod oblast), the nearest one named in the report, when it
         lies in the country the incident names (if it names one)."""
-        assert self._official_re is not None
-        mentions = [(m.start(), self._officials[m.group(0)]) for m in self._official_re.finditer(text)]
+        mentions = [
+            (s_start + at, self._officials[name])
+            for s_start, s_end in sentences
+            for at, name in self._officials_in(text[s_start:s_end])
+        ]
         if not mentions:
             return
         for d in events:
@@ -741,7 +751,7 @@ class Classifier:
             [
                 name
                 for name in ("scramble", "airspace_closed", "air_alert", "air_defence", "intercept")
-                if (name not in _AIR_NEEDS or any(n in clause for n in _AIR_NEEDS[name]))
+                if (name not in _AIR_NEEDS_RE or _AIR_NEEDS_RE[name].search(clause))
                 and (
                     self._stated(r.p(name), clause)
                     or (name == "intercept" and self._intercepted_late(clause))
@@ -1625,6 +1635,10 @@ _AIR_NEEDS: dict[str, tuple[str, ...]] = {
         ),
         *("knocked", "foil", "taken out", "took out", "takes out", "engag"),
     ),
+}
+# One literal alternation per pattern: a single search instead of a loop over dozens of substrings.
+_AIR_NEEDS_RE = {
+    name: re.compile("|".join(re.escape(n) for n in needs)) for name, needs in _AIR_NEEDS.items()
 }
 
 _ORDINALS = {
