@@ -953,7 +953,8 @@ class Classifier:
 
     def _generic_mention(self, clause: str, original: str) -> bool:
         """Whether the clause's only strike phrase is a bare plural ("missile strikes") with no anchor: no
-        number, day or time, no place or other name, no harm or damage told."""
+        number, day or time, no harm, damage or launched wave told, no town or region named (a country is no
+        anchor), and at least seven words (shorter is a note's or a headline's fragment)."""
         strong = self._strong(clause)
         if (
             strong is None
