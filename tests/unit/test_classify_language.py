@@ -386,6 +386,20 @@ def test_crashes_collisions_and_spy_quadcopters_are_aircraft_losses(
 @pytest.mark.parametrize(
     "text",
     [
+        "Ukraine downs £274m Russian spy plane in sea of Azov",
+        "An enemy Su-25 has fallen again! Its remnants lie at an airport.",
+        "Around 9:10 pm, the aircraft met with an accident near the air base.",
+    ],
+)
+def test_a_priced_airframe_a_fallen_jet_and_an_accident_are_aircraft_losses(
+    classifier: Classifier, text: str
+) -> None:
+    assert "aircraft_loss" in read(classifier, text).labels
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
         "Militia down US drone over the northern province - report",
         "Ukrainian forces down another Russian Su-34 fighter-bomber over Mariupol",
         "Azerbaijani military shoots down Armenian drone",
