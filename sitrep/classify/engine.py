@@ -404,7 +404,7 @@ class Classifier:
             return []
         low = lower_text(text)
         sentences = _split_at(self._sentence_split, _SENTENCE_CANDIDATE, text)
-        places = self._places(text, low, sentences)
+        places, report_country = self._places(text, low, sentences)
         dateline = DATELINE.match(text)
         if dateline and any(h.start >= dateline.end() for h in places):
             # "KHARTOUM - A helicopter crashed at El Fasher": the dateline is where the story was filed; it
@@ -459,20 +459,18 @@ class Classifier:
         if any(not _specific(d.place) for d in events):
             self._inherit_places(events, low, sentences, places, place_starts)
         if "capital" in text and any(not _specific(d.place) and not d.tally for d in events):
-            self._capital_places(events, text, sentences, places)
+            self._capital_places(events, text, sentences, report_country)
         if self._official_re is not None and any(not _specific(d.place) and not d.tally for d in events):
             self._officials_places(events, text, sentences)
         return events
 
     def _capital_places(
-        self, events: list[_Draft], text: str, sentences: list[tuple[int, int]], places: list[_PlaceHit]
+        self, events: list[_Draft], text: str, sentences: list[tuple[int, int]], report_country: str | None
     ) -> None:
         """ "Drones attacked the capital overnight", "in the Ukrainian capital": an incident still without a
         town or region, told in a sentence that names a country's capital, is in that capital. The country is
         the one the word before names ("Ukrainian", "Russia's"), else the incident's, else the report's."""
-        countries = Counter(h.place.country for h in places if h.place.country)
-        report_country = countries.most_common(1)[0][0] if countries else None
-        for d in events:  # (only reports that say "capital" come here)
+        for d in events:
             if _specific(d.place) or d.tally or d.sentence >= len(sentences):
                 continue
             s_start, s_end = sentences[d.sentence]
@@ -1250,8 +1248,11 @@ class Classifier:
 
     # --- places and dates ----------------------------------------------------------------------------
 
-    def _places(self, text: str, low: str, sentences: list[tuple[int, int]]) -> list[_PlaceHit]:
-        """Every place named in the text, resolved with the text's dominant country as context."""
+    def _places(
+        self, text: str, low: str, sentences: list[tuple[int, int]]
+    ) -> tuple[list[_PlaceHit], str | None]:
+        """Every place named in the text, resolved with the text's dominant country as context (also
+        returned: ISO code or ``None``)."""
         raw: list[tuple[int, int, str, bool]] = []
         for s_start, s_end in sentences:
             for start, end, name, region in self._scan(text[s_start:s_end], low[s_start:s_end]):
@@ -1261,7 +1262,7 @@ class Classifier:
         context = countries.most_common(1)[0][0] if countries else None
         hits = self._resolve_all(raw, context) if context else first
         hits.sort(key=lambda h: h.start)
-        return hits
+        return hits, context
 
     def _scan_uncached(self, text: str, low: str) -> tuple[tuple[int, int, str, bool], ...]:
         """Place-like names in one sentence: (start, end, name, region form), unresolved. Pure, cached."""
