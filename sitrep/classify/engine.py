@@ -92,6 +92,8 @@ _AIR_DEFENCE_WORDS = re.compile(
 )
 # A strike verb whose object is an aircraft in flight ("missiles targeted an Israeli drone", "hit the drone"):
 # fire at an aircraft is air defence or a loss, not a strike on the ground (unless it stood at an airfield).
+# "air defence forces are striking their targets": the interceptors' work, told with a strike verb.
+_DEFENCE_SUBJECT = re.compile(r"air[- ]defen[cs]es?\s+(?:[\w\-]+\s+){0,3}$")
 _AT_AIRCRAFT = re.compile(
     r"(?:targeted|targeting|hit|struck|attacked|fired\s+(?:at|on)|opened\s+fire\s+(?:at|on))\s+"
     r"(?:an?\s+|the\s+|its\s+)?"
@@ -361,6 +363,7 @@ class Classifier:
             ("count.pronoun", p("pronoun_victim")),
             # Headlines drop articles: "mine blast kills tractor driver".
             ("count.one_object", p("object_single_bare")),
+            ("count.one_object", p("object_aged")),  # "Russians kill 70-year-old woman"
             ("count.one_subject", p("subject_one")),
             ("count.bare_singular", p("bare_singular")),
             ("count.losses", p("losses_amounted")),
@@ -898,6 +901,10 @@ class Classifier:
         if (
             strong
             and not _AT_AIRCRAFT.match(clause, strong.start())  # "troops opened fire on a drone"
+            and not (
+                strong.group(0).startswith(("striking", "strikes", "strike ", "hit"))
+                and _DEFENCE_SUBJECT.search(clause, max(0, strong.start() - 50), strong.start())
+            )
             and (
                 # "UAVs attempted to attack facilities ... were shot down": a launched wave, though stopped
                 _ATTEMPTED_WAVE.search(strong.group(0))
@@ -1557,6 +1564,8 @@ _STRONG_EXTRA: tuple[tuple[str, tuple[str, ...]], ...] = (
         ("under", "attack on", "attacks on", "raid on", "raids on", "strike on", "strikes on"),
     ),
     ("strong_impact", ("impact",)),
+    ("strong_enemy_attack", ("enemy", "occup", "invader", "russia", "attack")),
+    ("strong_with_weapon", ("with ",)),
     (
         "strong_air_arm",
         (
@@ -1600,7 +1609,7 @@ _AIR_NEEDS: dict[str, tuple[str, ...]] = {
         *("poland", "lithuania", "latvia", "estonia", "belarus", "hungary", "slovakia", "finland"),
         *("breach", "paraly", "grounded", "incursion", "median", "takeoff", "landing", "intrud", "kilym"),
         *("kilim", "closure", "suspension", "remain", "adiz", "identification", "detected", "spotted"),
-        *("tracked", "deep"),
+        *("tracked", "deep", "radar", "readiness"),
         *("\u043e\u0433\u0440\u0430\u043d\u0438\u0447", "\u0430\u044d\u0440\u043e\u043f\u043e\u0440\u0442"),
     ),
     "air_alert": (
@@ -1635,7 +1644,7 @@ _AIR_NEEDS: dict[str, tuple[str, ...]] = {
             "jamm",
             "thwart",
         ),
-        *("knocked", "foil", "taken out", "took out", "takes out", "engag"),
+        *("knocked", "foil", "taken out", "took out", "takes out", "engag", "disabl", "fend"),
     ),
 }
 # One literal alternation per pattern: a single search instead of a loop over dozens of substrings.

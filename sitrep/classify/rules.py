@@ -16,7 +16,7 @@ from types import MappingProxyType
 
 DEFAULT_RULES_PATH = Path(__file__).resolve().parent.parent / "rules" / "v1.json"
 # The version of the bundled rules: bumped with every change that can change an output.
-CLASSIFIER_VERSION = "rules-2026.11.6"
+CLASSIFIER_VERSION = "rules-2026.11.7"
 
 _REF = re.compile(r"\{([a-z_]+)\}")
 

@@ -1,0 +1,92 @@
+"""Phrasing read in session 6: attacks named by their attacker, ages that are not counts, campaign-level
+aggregates, airspace violations and closures in more words, and adjectives that are not places.
+
+Sentences written for these tests (none copied from any dataset or from the evaluation files).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from sitrep.classify import Classifier
+from tests.unit.classify_read import read
+
+
+def labels_of(classifier: Classifier, text: str) -> set[str]:
+    return {t for e in read(classifier, text).events for t in e.types}
+
+
+@pytest.mark.parametrize(
+    ("text", "labels"),
+    [
+        # the attacker named as "the enemy", "occupiers", "invaders": a strike on a town, not a ground clash
+        ("Enemy attack on Sumy: two people wounded, windows blown out", {"strike", "casualty"}),
+        ("Invaders attacked Nikopol district overnight; a farm building burned", {"strike"}),
+        ("Three injured in Kherson due to occupiers' attack", {"strike", "casualty"}),
+        ("Occupiers kill 58-year-old man with FPV drone in Beryslav", {"strike", "casualty"}),
+        ("A rocket detonated on the roof of a school in Sderot.", {"strike"}),
+        ("Two missiles arrived in the Saksahanskyi district of the city at dawn.", {"strike"}),
+        # airspace: violations in the present tense, fighters intercepting bombers, drones disabled
+        ("Russian fighter jets violate Swedish airspace near Gotland", {"airspace_response"}),
+        ("Italy intercepts Russian bombers near Latvia", {"airspace_response"}),
+        ("Air defence disabled nine drones over the Oryol region overnight.", {"airspace_response"}),
+        # (a launched wave is the strike, its downing the response)
+        ("Defenders down all 12 attack drones launched at the city", {"strike", "airspace_response"}),
+        ("An unknown object appeared on radar near Chelm before vanishing.", {"airspace_response"}),
+        ("Flights to and from Sochi were suspended for two hours on Sunday.", {"airspace_response"}),
+        ("Lithuania closed Vilnius and Kaunas international airports for the night.", {"airspace_response"}),
+        ("Two Romanian F-16s monitored the situation near the Danube overnight.", {"airspace_response"}),
+        ("Air defence forces are striking their targets over the Kyiv region.", {"airspace_response"}),
+    ],
+)
+def test_attacks_and_airspace_actions_in_more_words(
+    classifier: Classifier, text: str, labels: set[str]
+) -> None:
+    assert labels_of(classifier, text) == labels
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The coalition has carried out hundreds of airstrikes against the group in Syria.",
+        "Officials say more than 300 strikes against the militia have been conducted so far.",
+        "Russian forces continued to shell towns in the region last week, the monitor said.",
+        "The border town remains under constant shelling by enemy forces.",
+        "The raid was the latest in a series of drone strikes on the province.",
+        "Belarus and Russia held joint exercises in which bombers practised strikes on targets.",
+        # a ground action: the attack was met by troops, no stand-off weapon named
+        "Ukrainian troops repelled a Russian attack near Kupiansk.",
+    ],
+)
+def test_campaigns_patterns_drills_and_repelled_assaults_are_no_strike(
+    classifier: Classifier, text: str
+) -> None:
+    assert "strike" not in labels_of(classifier, text)
+
+
+@pytest.mark.parametrize(
+    ("text", "killed", "injured"),
+    [
+        ("Russians kill 70-year-old woman in Kupiansk district", 1, None),
+        ("Shelling wounds 45-year-old woman in Kherson", None, 1),
+        ("A drone killed twenty-four-year-old volunteer near Huliaipole.", 1, None),
+        ("The strike killed 12 people, among them a 7-year-old girl, in Dnipro.", 12, None),
+    ],
+)
+def test_an_age_is_never_read_as_a_count(
+    classifier: Classifier, text: str, killed: int | None, injured: int | None
+) -> None:
+    [event] = read(classifier, text).events
+    assert (event.killed, event.injured) == (killed, injured)
+
+
+def test_an_adjective_or_a_fleet_is_not_a_place_abroad(classifier: Classifier) -> None:
+    [helicopter] = read(
+        classifier, "A helicopter crashed at the airport in Mogadishu, killing three, Somali police said."
+    ).events
+    assert helicopter.location is not None
+    assert (helicopter.location.name, helicopter.location.country) == ("Mogadishu", "SO")
+    fleet_text = "The strike on the Black Sea Fleet headquarters in Sevastopol killed nine."
+    [fleet] = read(classifier, fleet_text).events
+    assert fleet.location is not None
+    assert (fleet.location.name, fleet.location.admin1) == ("Sevastopol", "Crimea")
