@@ -56,7 +56,8 @@ _WEEKDAYS = {
 }
 _KILL_CLASS = re.compile(
     r"kill|dead|die|death|perish|slain|lives|life|fatal|murder|eliminat|liquidat|destroy|neutrali|lost|losing|"
-    r"bodies|corpses|succumb|slay|slew|no survivors|not survive|n't survive|^fat$|^kia$|martyr|shahadat",
+    r"bodies|corpses|succumb|slay|slew|no survivors|not survive|n't survive|^fat$|^kia$|martyr|shahadat|"
+    r"erased|wiped out|annihilat|obliterat",
     re.IGNORECASE,
 )
 _HURT_CLASS = re.compile(r"wound|injur|hurt|hospital|maim|shock|concuss|traumat|^inj$|^wia$", re.IGNORECASE)
@@ -92,6 +93,11 @@ _AIR_DEFENCE_WORDS = re.compile(
 )
 # A strike verb whose object is an aircraft in flight ("missiles targeted an Israeli drone", "hit the drone"):
 # fire at an aircraft is air defence or a loss, not a strike on the ground (unless it stood at an airfield).
+# Fire at aircraft rather than a strike: "fired warning shots", "fired ... to shoot the drones down".
+_FIRED_AT_AIR = re.compile(r"\bwarning\s+shots\b|\bshoot\s+(?:[\w\-]+\s+){0,3}?down\b")
+_ATTACK_MODIFIER = re.compile(
+    r"(?:attack|strike)\s+(?:helicopters?|aircraft|jets?|planes?|submarines?|boats?|craft)\b"
+)
 # "air defence forces are striking their targets": the interceptors' work, told with a strike verb.
 _DEFENCE_SUBJECT = re.compile(r"air[- ]defen[cs]es?\s+(?:[\w\-]+\s+){0,3}$")
 _AT_AIRCRAFT = re.compile(
@@ -336,6 +342,7 @@ class Classifier:
             ("count.bodies", p("bodies_of")),  # "the bodies of five victims": before "five victims" alone
             ("count.family", p("family_of")),  # "a family of three ... were killed"
             ("count.family", p("family_object")),  # "airstrike kills family of five"
+            ("count.family", p("family_erased")),  # "family of 10 erased in overnight strike"
             ("count.among", p("among_n_killed")),  # "among eight people killed when ..."
             ("count.death_of", p("death_of_one")),  # "confirmed the death of a staffer"
             ("count.aged", p("aged_died")),  # "2-year-old Lisa died at the scene"
@@ -943,6 +950,10 @@ class Classifier:
                     continue  # "guided bombs" names the weapon; it is not the verb "bombs"
                 if _AT_AIRCRAFT.match(clause, verb.start()):
                     continue  # "they targeted the drone with a missile": fire at an aircraft, not a strike
+                if _ATTACK_MODIFIER.match(clause, verb.start()):
+                    continue  # "sent out attack helicopters": the kind of airframe, not the verb
+                if verb.group(0).startswith("fir") and _FIRED_AT_AIR.search(clause):
+                    continue  # "fired warning shots", "fired 100 rounds but did not shoot the drones down"
                 at = min(weapon.start(), verb.start())
                 if not self._hedged(clause, at) and not self._hedged(clause, verb.start()):
                     return "strike.weapon_verb"
@@ -1609,12 +1620,12 @@ _AIR_NEEDS: dict[str, tuple[str, ...]] = {
         *("poland", "lithuania", "latvia", "estonia", "belarus", "hungary", "slovakia", "finland"),
         *("breach", "paraly", "grounded", "incursion", "median", "takeoff", "landing", "intrud", "kilym"),
         *("kilim", "closure", "suspension", "remain", "adiz", "identification", "detected", "spotted"),
-        *("tracked", "deep", "radar", "readiness"),
+        *("tracked", "deep", "radar", "readiness", "navigation", "flown"),
         *("\u043e\u0433\u0440\u0430\u043d\u0438\u0447", "\u0430\u044d\u0440\u043e\u043f\u043e\u0440\u0442"),
     ),
     "air_alert": (
         *("alert", "alarm", "siren", "warning", "raid", "shelter", "threat", "тривог", "тревог"),
-        *("danger", "cover", "indoors", "warned", "j-alert", "seek"),
+        *("danger", "cover", "indoors", "warned", "j-alert", "seek", "going off", "go off", "goes off"),
     ),
     "air_defence": (
         *(
@@ -1629,7 +1640,8 @@ _AIR_NEEDS: dict[str, tuple[str, ...]] = {
             "s-400",
             "s-300",
         ),
-        *("pantsir", "nasams", "iris-t"),
+        *("pantsir", "nasams", "iris-t", "interceptor", "tried", "sought", "attempt", "failed", "trying"),
+        "warning shots",
     ),
     "intercept": (
         *(

@@ -90,3 +90,54 @@ def test_an_adjective_or_a_fleet_is_not_a_place_abroad(classifier: Classifier) -
     [fleet] = read(classifier, fleet_text).events
     assert fleet.location is not None
     assert (fleet.location.name, fleet.location.admin1) == ("Sevastopol", "Crimea")
+
+
+@pytest.mark.parametrize(
+    ("text", "labels"),
+    [
+        # one airframe of a state's forces, named by its owner or its role, is a loss
+        ("Our forces shot down an Emirati drone south of the city.", {"aircraft_loss"}),
+        ("Government troops shot down a drone operated by their rivals near Sirte.", {"aircraft_loss"}),
+        ("A US fighter shot down a Turkish strike drone over Hasakah on Thursday.", {"aircraft_loss"}),
+        ("The army downed an unmanned combat aerial vehicle over Idlib.", {"aircraft_loss"}),
+        ("A collision between two Su-30 jets over the sea left one pilot missing.", {"aircraft_loss"}),
+        # a wave of drones named by their senders is still an interception
+        ("Explosions were heard after Pakistani drones were intercepted near Jammu.", {"airspace_response"}),
+        # more airspace wording
+        ("The airport grounded all departing flights after pilots reported a drone.", {"airspace_response"}),
+        (
+            "Flights departing from Gimpo were suspended for an hour at the military's request.",
+            {"airspace_response"},
+        ),
+        ("Rocket alarms are going off in towns along the border.", {"airspace_response"}),
+        ("Patriot interceptors were used to engage the targets over the capital.", {"airspace_response"}),
+        ("Soldiers fired warning shots and tried to shoot down the drones.", {"airspace_response"}),
+        ("The helicopter had flown 5 kilometres into Estonian airspace.", {"airspace_response"}),
+        ("Most of them were intercepted over the sea, the army said.", {"airspace_response"}),
+        ("Police tried to intercept the stolen car on the motorway.", set()),
+        # strikes
+        ("Air force jets released their bombs on the camp at dawn.", {"strike"}),
+    ],
+)
+def test_airframes_of_state_forces_and_more_airspace_wording(
+    classifier: Classifier, text: str, labels: set[str]
+) -> None:
+    assert labels_of(classifier, text) == labels
+
+
+@pytest.mark.parametrize(
+    ("text", "killed"),
+    [
+        ("Family of 7 wiped out in overnight strike on Rafah", 7),
+        ("Invaders kill pensioner in Nikopol with artillery", 1),
+    ],
+)
+def test_families_wiped_out_and_headline_verbs_give_the_toll(
+    classifier: Classifier, text: str, killed: int
+) -> None:
+    assert [e.killed for e in read(classifier, text).events if "casualty" in e.types] == [killed]
+
+
+def test_a_named_person_assassinated_is_one_killed(classifier: Classifier) -> None:
+    [event] = read(classifier, "Commander Ali Hassan was assassinated in a drone strike on Tyre.").events
+    assert event.killed == 1 and {"strike", "casualty"} <= set(event.types)
