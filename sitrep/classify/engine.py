@@ -55,7 +55,7 @@ _WEEKDAYS = {
     d: i for i, d in enumerate(["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"])
 }
 _KILL_CLASS = re.compile(
-    r"kill|dead|die|death|perish|slain|lives|life|fatal|murder|eliminat|liquidat|destroy|neutrali|lost|losing|"
+    r"kill|dead|die|death|perish|slain|lives|life|fatal|murder|eliminat|liquidat|destroy|neutrali|lost|losing|loses|"
     r"bodies|corpses|succumb|slay|slew|no survivors|not survive|n't survive|^fat$|^kia$|martyr|shahadat|"
     r"erased|wiped out|annihilat|obliterat",
     re.IGNORECASE,
@@ -350,6 +350,8 @@ class Classifier:
             ("count.deaths_of", p("deaths_of_both")),  # "the deaths of both crew members"
             ("count.subject", p("count_subject_kill")),
             ("count.subject_bare", p("count_subject_bare")),
+            ("count.subject_bare", p("count_die")),  # headlines: "Six die in ambush on convoy"
+            ("count.object", p("left_dead")),  # "strikes leave five militants dead"
             ("count.object", p("count_object")),
             ("count.object_bare", p("count_object_bare")),
             ("count.object_list", p("count_object_list")),

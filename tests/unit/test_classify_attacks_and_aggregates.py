@@ -141,3 +141,28 @@ def test_families_wiped_out_and_headline_verbs_give_the_toll(
 def test_a_named_person_assassinated_is_one_killed(classifier: Classifier) -> None:
     [event] = read(classifier, "Commander Ali Hassan was assassinated in a drone strike on Tyre.").events
     assert event.killed == 1 and {"strike", "casualty"} <= set(event.types)
+
+
+@pytest.mark.parametrize(
+    ("text", "killed"),
+    [
+        ("Five people aboard an army Mi-17 helicopter were killed when it came down.", 5),
+        ("All four crew members on board embraced martyrdom after the trainer crashed.", 4),
+        ("The jet crashed near the base, killing its two pilots.", 2),
+        ("The strike killed “four people, among them a boy”, the ministry said.", 4),
+        ("A missile strike killed six children and 14 adults in the town.", 20),
+        ("Eleven die in ambush on army convoy", 11),
+        ("Air strikes leave nine fighters dead in the north", 9),
+        ("Drones hit border villages, leaving one killed and one wounded", 1),
+        ("Army loses 17 soldiers in attack on base", 17),
+        (
+            "Officials said 40 civilians, including 12 members of one family who had fled, were killed.",
+            40,
+        ),
+        ("Two women aged 71 and 64 were killed in the shelling of the village.", 2),
+        ("Three boys aged between 10 and 13 years died when a shell hit their yard.", 3),
+        ("There were 11 martyrs and dozens wounded after the bombardment, the civil defence said.", 11),
+    ],
+)
+def test_tolls_in_headline_and_wire_forms(classifier: Classifier, text: str, killed: int) -> None:
+    assert max((e.killed or 0) for e in read(classifier, text).events) == killed
