@@ -1601,7 +1601,7 @@ _AIR_NEEDS: dict[str, tuple[str, ...]] = {
     "scramble": (
         *("scrambl", "took off", "raised", "dispatched", "took to the air", "activated", "airborne"),
         *("identify", "intercept", "escort", "shadow", "monitor", "policing", "in the air", "aloft"),
-        *("deployed", "precaution", "flew", "flying", "patrolled", "patrolling", "intercepted by"),
+        *("deployed", "precaution", "flew", "flying", "patrolled", "patrolling", "intercepted by", "launch"),
         *(
             "send",
             "sent",
@@ -1622,7 +1622,8 @@ _AIR_NEEDS: dict[str, tuple[str, ...]] = {
         *("poland", "lithuania", "latvia", "estonia", "belarus", "hungary", "slovakia", "finland"),
         *("breach", "paraly", "grounded", "incursion", "median", "takeoff", "landing", "intrud", "kilym"),
         *("kilim", "closure", "suspension", "remain", "adiz", "identification", "detected", "spotted"),
-        *("tracked", "deep", "radar", "readiness", "navigation", "flown"),
+        *("tracked", "deep", "radar", "readiness", "navigation", "flown", "patrol", "no-fly", "zone"),
+        "enter",
         *("\u043e\u0433\u0440\u0430\u043d\u0438\u0447", "\u0430\u044d\u0440\u043e\u043f\u043e\u0440\u0442"),
     ),
     "air_alert": (

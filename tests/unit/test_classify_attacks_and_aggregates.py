@@ -166,3 +166,40 @@ def test_a_named_person_assassinated_is_one_killed(classifier: Classifier) -> No
 )
 def test_tolls_in_headline_and_wire_forms(classifier: Classifier, text: str, killed: int) -> None:
     assert max((e.killed or 0) for e in read(classifier, text).events) == killed
+
+
+@pytest.mark.parametrize(
+    ("text", "labels"),
+    [
+        # losses told in more words
+        ("Crew of an army Mi-8 helicopter killed during combat mission", {"aircraft_loss", "casualty"}),
+        ("A Su-24 bomber burned down at the airfield overnight.", {"aircraft_loss"}),
+        ("A MiG-29 of the air force met with a flying accident during a training sortie.", {"aircraft_loss"}),
+        ("Navy Black Hawk helicopter down off the coast - military", {"aircraft_loss"}),
+        ("Rebels used small drones to fell a Mi-17 helicopter near the river.", {"aircraft_loss"}),
+        ("The militia said it shot down four Indian Air Force (IAF) fighter jets.", {"aircraft_loss"}),
+        ("Two navy pilots shot down over the Gulf in a friendly fire incident", {"aircraft_loss"}),
+        ("Troops shot down a Chinese-made drone in service with the rebels.", {"aircraft_loss"}),
+        # plural combat drones in a wave are interceptions, not losses
+        ("About 12 combat drones were shot down over the capital overnight.", {"airspace_response"}),
+        # airspace
+        (
+            "A fighter from the Lithuanian Air Force is now patrolling the airspace near the border.",
+            {"airspace_response"},
+        ),
+        ("Both airports have temporarily suspended flight operations.", {"airspace_response"}),
+        ("Witnesses said air defences in the area were activated after blasts.", {"airspace_response"}),
+        ("The army imposed a no-fly zone over the capital on Saturday.", {"airspace_response"}),
+        ("Taiwan launches jets after warplanes enter its air defence zone", {"airspace_response"}),
+        ("Residents said air defence forces were targeting the drones.", {"airspace_response"}),
+        ("Officials said “more than ten” had been intercepted over the city.", {"airspace_response"}),
+        ("Finland says Russian helicopter enters its airspace", {"airspace_response"}),
+        ("Sweden intercepts Russian spy planes over the Baltic", {"airspace_response"}),
+        ("Restrictions on take-off and landing were introduced at Kaluga airport.", {"airspace_response"}),
+        ("Lithuania raised its aviation readiness after the attack on Lviv.", {"airspace_response"}),
+    ],
+)
+def test_losses_and_airspace_actions_told_in_more_words(
+    classifier: Classifier, text: str, labels: set[str]
+) -> None:
+    assert labels_of(classifier, text) == labels
