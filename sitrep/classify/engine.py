@@ -93,6 +93,11 @@ _AIR_DEFENCE_WORDS = re.compile(
 )
 # A strike verb whose object is an aircraft in flight ("missiles targeted an Israeli drone", "hit the drone"):
 # fire at an aircraft is air defence or a loss, not a strike on the ground (unless it stood at an airfield).
+# Bombs planted, worn or driven, not delivered from a distance.
+_NON_AERIAL_BOMB = re.compile(
+    r"\bsuicide\b|\b(?:truck|car|roadside|vehicle|bicycle|motorcycle)[- ]bomb|\bieds?\b|"
+    r"improvised\s+explosive|\bexplosive[- ]laden\s+(?:vehicle|car|truck)"
+)
 # Fire at aircraft rather than a strike: "fired warning shots", "fired ... to shoot the drones down".
 _FIRED_AT_AIR = re.compile(r"\bwarning\s+shots\b|\bshoot\s+(?:[\w\-]+\s+){0,3}?down\b")
 _ATTACK_MODIFIER = re.compile(
@@ -904,6 +909,8 @@ class Classifier:
         weapons = self._weapons(clause)
         if (not weapons and _LABOUR.search(clause)) or _BIRD_OR_LIGHTNING.search(clause):
             return None  # "dock workers' strike paralyses the port", "the jet suffered a bird hit"
+        if _NON_AERIAL_BOMB.search(clause) and all("bomb" in w.group(0) for w in weapons):
+            return None  # "a suicide bombing", "a truck bomb in Beledweyne": no stand-off weapon (TAXONOMY)
         weapon = weapons[0] if weapons else None
         # "attacked positions with armoured vehicles", "fired on a car with small arms": no stand-off
         # weapon, a ground action (TAXONOMY: not a strike).

@@ -203,3 +203,33 @@ def test_losses_and_airspace_actions_told_in_more_words(
     classifier: Classifier, text: str, labels: set[str]
 ) -> None:
     assert labels_of(classifier, text) == labels
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A suicide bombing at a checkpoint killed six soldiers, police said.",
+        "A truck bomb exploded outside the hotel, killing nine people.",
+        "Assailants carried out a coordinated attack on police posts near the border, injuring two.",
+        "Terrorists attacked the village at dawn, officials said.",
+        "Bandits ambushed a convoy on the highway, killing four travellers.",
+    ],
+)
+def test_bombs_planted_or_driven_and_raids_by_armed_groups_are_no_strike(
+    classifier: Classifier, text: str
+) -> None:
+    assert "strike" not in labels_of(classifier, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Terrorists carried out a drone attack on a police station, dropping bombs on the building.",
+        "The IDF struck terrorist infrastructure, including a launcher, in southern Lebanon.",
+        "Air defence thwarted another terrorist attack: a cruise missile was destroyed over the sea.",
+    ],
+)
+def test_a_stand_off_weapon_or_a_military_source_still_tells_a_strike(
+    classifier: Classifier, text: str
+) -> None:
+    assert "strike" in labels_of(classifier, text)
