@@ -91,8 +91,8 @@ _AIR_DEFENCE_WORDS = re.compile(
     r"anti-aircraft|air[- ]defen|manpads|surface-to-air|sam\b|shot\s+down|shooting\s+down|downed|"
     r"intercept|repel"
 )
-# A strike verb whose object is an aircraft in flight ("missiles targeted an Israeli drone", "hit the drone"):
-# fire at an aircraft is air defence or a loss, not a strike on the ground (unless it stood at an airfield).
+# "women aged 72 and 67": ages just before a number (a lookbehind in the count pattern itself cost 4 %).
+_AGED_BEFORE = re.compile(r"\baged\s+(?:between\s+)?(?:\d+\s*(?:and|to|-|\u2013)\s*)?$")
 # Bombs planted, worn or driven, not delivered from a distance.
 _NON_AERIAL_BOMB = re.compile(
     r"\bsuicide\b|\b(?:truck|car|roadside|vehicle|bicycle|motorcycle)[- ]bomb|\bieds?\b|"
@@ -100,11 +100,14 @@ _NON_AERIAL_BOMB = re.compile(
 )
 # Fire at aircraft rather than a strike: "fired warning shots", "fired ... to shoot the drones down".
 _FIRED_AT_AIR = re.compile(r"\bwarning\s+shots\b|\bshoot\s+(?:[\w\-]+\s+){0,3}?down\b")
+# "sent out attack helicopters": the kind of airframe, not the verb "attack".
 _ATTACK_MODIFIER = re.compile(
     r"(?:attack|strike)\s+(?:helicopters?|aircraft|jets?|planes?|submarines?|boats?|craft)\b"
 )
 # "air defence forces are striking their targets": the interceptors' work, told with a strike verb.
 _DEFENCE_SUBJECT = re.compile(r"air[- ]defen[cs]es?\s+(?:[\w\-]+\s+){0,3}$")
+# A strike verb whose object is an aircraft in flight ("missiles targeted an Israeli drone", "hit the drone"):
+# fire at an aircraft is air defence or a loss, not a strike on the ground (unless it stood at an airfield).
 _AT_AIRCRAFT = re.compile(
     r"(?:targeted|targeting|hit|struck|attacked|fired\s+(?:at|on)|opened\s+fire\s+(?:at|on))\s+"
     r"(?:an?\s+|the\s+|its\s+)?"
@@ -1814,6 +1817,9 @@ def _airframe_name(raw: str) -> str:
 
 def _quantity_of(m: re.Match[str]) -> Quantity | None:
     groups = m.re.groupindex
+    at = m.start("n") if "n" in groups and m.group("n") else -1
+    if at > 0 and _AGED_BEFORE.search(m.string, max(0, at - 24), at):
+        return None  # "women aged 72 and 67 were killed": ages, not a count
     if "lo" in groups and m.group("lo"):
         return parse_quantity(m.group("lo"))  # "between 12 and 14 soldiers": the lower bound
     who = m.group("who") if "who" in groups else None

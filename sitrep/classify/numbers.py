@@ -44,10 +44,8 @@ _RANGE_JOIN = r"(?:\s*(?:-|\u2013|\u2014)\s*|\s+to\s+|\s+or\s+)"
 
 # An age is not a count: "Russians kill 70-year-old woman" (the lookahead also stops a backtrack to "7").
 _NOT_AN_AGE = r"(?![\w\-]*[\s\-]*(?:year|month|week|day)s?[\s\-]+old)"
-# Nor is a number after "aged": "women aged 72 and 67 were killed" (two, not 67).
-_NOT_AFTER_AGED = r"(?<!\baged\s)(?<!\baged\s\d\d\sand\s)(?<!\baged\s\d\sand\s)(?<!\baged\sbetween\s)"
 _QUANTITY_BODY = rf"(?:(?:{_APPROX_PREFIX}\s+)?(?:{_BASE}(?:{_RANGE_JOIN}{_BASE})?|{_VAGUE_RE}(?:\s+of)?))"
-QUANTITY = _NOT_AFTER_AGED + _QUANTITY_BODY + _NOT_AN_AGE
+QUANTITY = _QUANTITY_BODY + _NOT_AN_AGE
 QUANTITY_RE = re.compile(QUANTITY, re.IGNORECASE)
 _PREFIX_RE = re.compile(rf"^{_APPROX_PREFIX}\s+", re.IGNORECASE)
 _RANGE_RE = re.compile(rf"^({_BASE}){_RANGE_JOIN}({_BASE})$", re.IGNORECASE)
