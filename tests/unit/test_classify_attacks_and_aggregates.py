@@ -258,3 +258,16 @@ def test_common_words_are_not_villages_and_countries_keep_their_common_names(
 def test_a_lebanese_report_keeps_lebanons_tripoli(classifier: Classifier) -> None:
     [event] = read(classifier, "A drone strike in Lebanon's Tripoli killed two people.").events
     assert event.location is not None and event.location.country == "LB"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Today the village was again under Russian fire; two houses burned.",
+        "The governor said the private sector had come under attack overnight.",
+        # a toll told with "the latest in a string of attacks" is still this attack's toll
+        "A drone and missile attack on Kharkiv killed four, the latest in a string of attacks on the city.",
+    ],
+)
+def test_fire_and_attacks_named_in_more_words_are_strikes(classifier: Classifier, text: str) -> None:
+    assert "strike" in labels_of(classifier, text)
