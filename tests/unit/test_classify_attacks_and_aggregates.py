@@ -271,3 +271,21 @@ def test_a_lebanese_report_keeps_lebanons_tripoli(classifier: Classifier) -> Non
 )
 def test_fire_and_attacks_named_in_more_words_are_strikes(classifier: Classifier, text: str) -> None:
     assert "strike" in labels_of(classifier, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The ministry claimed its forces have shot down 210 helicopters as of Oct. 3.",
+        "Five Helicopters Shot Down in Three Weeks",
+        "At least 11 MiG-21s crashed between 2009 and 2012, the ministry said.",
+        "Russia lost 300 aircraft during the two years of the war, the General Staff said.",
+        "Helicopter crashes are common in the region because of poor maintenance.",
+        "The drones have proven prone to being shot down by the rival militia.",
+        "We are aware of reports that a drone was shot down over the coast.",
+    ],
+)
+def test_tallies_over_periods_general_statements_and_unconfirmed_reports_are_no_loss(
+    classifier: Classifier, text: str
+) -> None:
+    assert "aircraft_loss" not in labels_of(classifier, text)

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import time
+from importlib import resources
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sitrep.classify import CLASSIFIER_VERSION, Classifier
+from sitrep.classify.engine import _WORD
 from sitrep.model import Report
 
 
@@ -93,3 +96,16 @@ def test_run_on_input_stays_fast(classifier: Classifier, text: str) -> None:
     started = time.perf_counter()
     classifier(Report(id="r", text=text))
     assert time.perf_counter() - started < 15
+
+
+def test_every_cue_stem_can_match_a_token() -> None:
+    """Cues are read token by token (a stem is a token's prefix): a stem with a space or other
+    punctuation the tokenizer splits on could never match, and its rules would silently never run."""
+    data = json.loads(resources.files("sitrep").joinpath("rules/v1.json").read_text(encoding="utf-8"))
+    dead = [
+        (family, stem)
+        for family, stems in data["cue_stems"].items()
+        for stem in stems
+        if _WORD.fullmatch(stem.lower()) is None
+    ]
+    assert dead == []
