@@ -289,3 +289,27 @@ def test_tallies_over_periods_general_statements_and_unconfirmed_reports_are_no_
     classifier: Classifier, text: str
 ) -> None:
     assert "aircraft_loss" not in labels_of(classifier, text)
+
+
+@pytest.mark.parametrize(
+    ("text", "killed"),
+    [
+        ("Six Lebanese were killed in an airstrike on a house in the south.", 6),
+        ("A Mi-17 crashed overnight, killing the three soldiers on board.", 3),
+        ("The missile hit the ship, claiming the lives of two Egyptian nationals.", 2),
+        ("The air strikes resulted in the deaths of four women and two children.", 6),
+        ("Drone Strike Kills Senior Militia Member in the North", 1),
+        ("Landmines Kill Three Soldiers, Five Hunters In Borno", 8),
+        ("By noon, 7 residents were known to have died in the strike on the city.", 7),
+        (
+            "The death toll from Saturday's Russian missile strike on the nine-storey apartment block in the "
+            "eastern city has risen to 21.",
+            21,
+        ),
+        ("Death toll in missile strike on apartment block up to at least 18", 18),
+    ],
+)
+def test_tolls_told_by_nationality_by_lives_claimed_and_by_rising_tolls(
+    classifier: Classifier, text: str, killed: int
+) -> None:
+    assert max((e.killed or 0) for e in read(classifier, text).events) == killed
