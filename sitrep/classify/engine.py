@@ -133,7 +133,7 @@ _CIVIL_CAUSE = re.compile(
     r"|\bclearing\s+(?:[\w\-]+\s+){0,3}?(?:of\s+)?snow\b"
 )
 _REOPENED = re.compile(
-    r"\b(?:lifted|reopened|re-opened|resumed|back\s+to\s+normal|operating\s+normally|as\s+scheduled)\b"
+    r"\b(?:lifted|reopened|re-opened|resumed|back\s+to\s+normal|operating\s+normally|as\s+scheduled|removal|removed)\b"
 )
 _CLOSING = re.compile(r"\b(?:closed|closing|shut|suspended|halted|introduced|imposed|stopped|grounded)\b")
 # A strike named as a kind, in the plural: "missile strikes", "drone attacks", "airstrikes".
@@ -208,8 +208,10 @@ def _aims_at_aircraft(clause: str, agent: re.Match[str]) -> bool:
     return m is not None and m.start() <= agent.end()
 
 
+# (not "two reconnaissance drones": those are airframes)
 _ONE_WAY_COUNT = re.compile(
-    r"(?:\d+|two|three|four|five|six|seven|eight|nine|ten|dozens?|several)\s+(?:[\w'\-]+\s+){0,2}"
+    r"(?:\d+|two|three|four|five|six|seven|eight|nine|ten|dozens?|several)\s+"
+    r"(?:(?!reconnaissance\b|recon\b|surveillance\b|spy\b)[\w'\-]+\s+){0,2}"
     r"(?:drones|uavs|missiles|shaheds|rockets|munitions|lancets|gerans|decoys|bombs)\b"
 )
 _POSSESSOR = re.compile(r"^([A-Z][\w\-]+(?:\s[A-Z][\w\-]+)?)['\u2019]s\s")

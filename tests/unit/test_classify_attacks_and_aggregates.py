@@ -313,3 +313,15 @@ def test_tolls_told_by_nationality_by_lives_claimed_and_by_rising_tolls(
     classifier: Classifier, text: str, killed: int
 ) -> None:
     assert max((e.killed or 0) for e in read(classifier, text).events) == killed
+
+
+def test_reconnaissance_drones_shot_down_are_losses_not_an_interception_of_a_wave(
+    classifier: Classifier,
+) -> None:
+    text = "Troops shot down two Russian reconnaissance drones in the Kharkiv region."
+    assert labels_of(classifier, text) == {"aircraft_loss"}
+
+
+def test_restrictions_removed_are_no_airspace_response(classifier: Classifier) -> None:
+    text = "The agency confirmed the removal of flight restrictions at airports in Sochi and Krasnodar."
+    assert "airspace_response" not in labels_of(classifier, text)
