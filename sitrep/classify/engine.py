@@ -82,8 +82,13 @@ _PAREN_REGION = re.compile(
     r"(?<=[\w)]\s)\((?:[^()]{0,60},\s*)?(?P<name>[A-Z][\w'\u2019\-]+(?:\s[A-Z][\w'\u2019\-]+)?)"
     r"(?:,\s*(?:Ukraine|Russia|Syria|Lebanon|Yemen|Sudan|Israel|Palestine|Iraq|Iran))?\)"
 )
-# "the Dnipro" (with its article) and "Dnipro river" are the river.
-_RIVER_CONTEXT = re.compile(r"\bthe\s+\w+(?!\s+(?:city|region|oblast))\b|\w+\s+river\b", re.IGNORECASE)
+# "across the Dnipro", "the Dnipro river": the river. Not "the city of Dnipro", nor "attacked the Dnipro"
+# (the city, in Ukrainian outlets' English).
+_RIVER_BEFORE = re.compile(
+    r"(?<!attacked\s)(?<!struck\s)(?<!shelled\s)(?<!targeted\s)(?<!hit\s)(?<!\bon\s)\bthe\s+$", re.IGNORECASE
+)
+_RIVER_AFTER = re.compile(r"\s+river\b", re.IGNORECASE)
+_NOT_RIVER_AFTER = re.compile(r"\s+(?:city|region|oblast)\b", re.IGNORECASE)
 # Words of air defence at work. "Drone operators destroyed a parked Mi-28" is a strike beside the loss,
 # "anti-aircraft gunners destroyed a Su-25" is not; "drones hit a hangar, destroying two UAVs" is the strike's
 # destruction, "air defence destroyed two UAVs" an interception.
@@ -1290,7 +1295,9 @@ class Classifier:
             for start, end, name, region in self._scan(text[s_start:s_end], low[s_start:s_end]):
                 raw.append((start + s_start, end + s_start, name, region))
         first = self._resolve_all(raw, None)
-        countries = Counter(h.place.country for h in first if h.place.country)
+        # The attacker's country is no context: "Russia hit a building in Pokrovsk" is Ukraine's Pokrovsk.
+        countries = Counter(h.place.country for h in first if h.place.country and not self._is_actor(text, h))
+        countries = countries or Counter(h.place.country for h in first if h.place.country)
         context = countries.most_common(1)[0][0] if countries else None
         hits = self._resolve_all(raw, context) if context else first
         hits.sort(key=lambda h: h.start)
@@ -1372,7 +1379,13 @@ class Classifier:
                     continue
                 if key in self._stop or not gazetteer.has(key) or _shouted_short(word):
                     continue
-                if key in self._rivers and _RIVER_CONTEXT.search(text, max(0, m.start() - 20), m.end() + 7):
+                if key in self._rivers and (
+                    _RIVER_AFTER.match(text, m.start() + len(word))
+                    or (
+                        _RIVER_BEFORE.search(text, max(0, m.start() - 16), m.start())
+                        and not _NOT_RIVER_AFTER.match(text, m.start() + len(word))
+                    )
+                ):
                     continue  # "across the Dnipro", "the Dnipro river": the river, not the city
                 if not any(m.start() < e and s < m.end() for s, e in covered):
                     raw.append((m.start(), m.start() + len(word), word, False))

@@ -325,3 +325,32 @@ def test_reconnaissance_drones_shot_down_are_losses_not_an_interception_of_a_wav
 def test_restrictions_removed_are_no_airspace_response(classifier: Classifier) -> None:
     text = "The agency confirmed the removal of flight restrictions at airports in Sochi and Krasnodar."
     assert "airspace_response" not in labels_of(classifier, text)
+
+
+@pytest.mark.parametrize(
+    ("text", "admin1"),
+    [
+        # the attacker's country is no context for the town hit
+        (
+            "Russia hit a five-storey building in Pokrovsk with two missiles, killing four people.",
+            "Donetsk oblast",
+        ),
+        # the river's name is the city's where the text says so
+        (
+            "A missile tore into an apartment block in the city of Dnipro, killing nine people.",
+            "Dnipropetrovsk oblast",
+        ),
+        (
+            "On Monday afternoon Russia attacked the Dnipro with four Iskander missiles.",
+            "Dnipropetrovsk oblast",
+        ),
+    ],
+)
+def test_the_town_hit_is_read_in_the_victims_country(classifier: Classifier, text: str, admin1: str) -> None:
+    [event] = read(classifier, text).events
+    assert event.location is not None and event.location.admin1 == admin1
+
+
+def test_across_the_dnipro_is_still_the_river(classifier: Classifier) -> None:
+    text = "Boats crossing the Dnipro were hit by drones overnight."
+    assert all(e.location is None or e.location.name != "Dnipro" for e in read(classifier, text).events)
