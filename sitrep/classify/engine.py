@@ -1758,7 +1758,10 @@ _COUNT_NEEDS: dict[str, tuple[str, ...]] = {
     "count.lost": ("lost",),
 }
 _TOKEN = re.compile(r"[^\s]+")
-_ADJECTIVAL = re.compile(r"(?:sk(?:y|iy|yi|ii|ij|aya|a|e|oye|oe|o)?|ivsk\w*)$")
+# ("Dniprovskyi", "Shevchenkivska": an adjective; "Kupiansk", "Pokrovsk": a town)
+_ADJECTIVAL = re.compile(r"(?:sk(?:y|iy|yi|ii|ij|aya|a|e|oye|oe|o)|ivsk\w+)$")
+# A direction's name read back to its town: "Krasnolimansk" -> Krasny Liman, "Pokrovsky" -> Pokrovsk.
+_TOWN_SUFFIX = re.compile(r"(?:sk(?:y|iy|yi|ii|ij|aya|a|e|oye|oe|o)?|ivsk\w*)$")
 _WORD = re.compile(
     r"[a-z0-9\u0430-\u044f\u0451\u0454\u0456\u0457\u0491][a-z0-9\u0430-\u044f\u0451\u0454\u0456\u0457\u0491\-/]*"
 )
@@ -1779,7 +1782,7 @@ def _direction_candidates(name: str) -> tuple[str, ...]:
     out: list[str] = []
     for part in parts:
         out.append(part)
-        stem = _ADJECTIVAL.sub("", part)
+        stem = _TOWN_SUFFIX.sub("", part)
         if stem != part and len(stem) >= 3:
             # Russian adjectives of towns: Pokrovsk -> Pokrovsky, Avdeevka -> Avdeevsky, Svatovo -> Svatovsky.
             out += [stem + "sk", stem, stem + "ka", stem + "o", stem + "e", stem + "a"]

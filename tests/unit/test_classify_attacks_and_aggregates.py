@@ -354,3 +354,17 @@ def test_the_town_hit_is_read_in_the_victims_country(classifier: Classifier, tex
 def test_across_the_dnipro_is_still_the_river(classifier: Classifier) -> None:
     text = "Boats crossing the Dnipro were hit by drones overnight."
     assert all(e.location is None or e.location.name != "Dnipro" for e in read(classifier, text).events)
+
+
+@pytest.mark.parametrize(
+    ("text", "admin1"),
+    [
+        ("Russians strike village in Kupiansk district, killing man and injuring child", "Kharkiv oblast"),
+        ("A drone hit a house in Pokrovsk district, killing a man.", "Donetsk oblast"),
+    ],
+)
+def test_a_district_named_for_a_town_ending_in_sk_lies_in_its_oblast(
+    classifier: Classifier, text: str, admin1: str
+) -> None:
+    [event] = read(classifier, text).events
+    assert event.location is not None and event.location.admin1 == admin1
