@@ -1602,7 +1602,7 @@ _STRONG_EXTRA: tuple[tuple[str, tuple[str, ...]], ...] = (
         ("under", "attack on", "attacks on", "raid on", "raids on", "strike on", "strikes on"),
     ),
     ("strong_impact", ("impact",)),
-    ("strong_enemy_attack", ("enemy", "occup", "invader", "russia", "attack")),
+    ("strong_enemy_attack", ("enemy", "occup", "invader", "russia", "attack", "damage")),
     ("strong_with_weapon", ("with ",)),
     (
         "strong_air_arm",

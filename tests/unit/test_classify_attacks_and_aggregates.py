@@ -368,3 +368,25 @@ def test_a_district_named_for_a_town_ending_in_sk_lies_in_its_oblast(
 ) -> None:
     [event] = read(classifier, text).events
     assert event.location is not None and event.location.admin1 == admin1
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Russians damage three cafes and a shop in Nikopol district",
+        "Armed Forces Cause Extensive Damage in Belgorod Region, Governor Reports",
+        "The Russian army has just struck Zaporizhzhia and the region.",
+        "Defence forces struck the “Novoshakhtinsk” oil refinery, recording explosions.",
+        "The army says its aircraft strike militia positions in the south",
+        "Su-34 Bomber Strikes Positions in Kharkiv Region",
+        "The enemy carried out an air aggression from the southeast, targeting points near the city.",
+    ],
+)
+def test_strikes_told_by_their_damage_their_arm_or_their_own_words(classifier: Classifier, text: str) -> None:
+    assert "strike" in labels_of(classifier, text)
+
+
+def test_a_base_attacked_by_islamists_is_no_strike(classifier: Classifier) -> None:
+    assert "strike" not in labels_of(
+        classifier, "A military base in central Mali was attacked by suspected Islamists."
+    )
