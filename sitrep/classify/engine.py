@@ -1648,7 +1648,7 @@ _AIR_NEEDS: dict[str, tuple[str, ...]] = {
         *("breach", "paraly", "grounded", "incursion", "median", "takeoff", "landing", "intrud", "kilym"),
         *("kilim", "closure", "suspension", "remain", "adiz", "identification", "detected", "spotted"),
         *("tracked", "deep", "radar", "readiness", "navigation", "flown", "patrol", "no-fly", "zone"),
-        "enter",
+        *("enter", "sighting", "border"),
         *("\u043e\u0433\u0440\u0430\u043d\u0438\u0447", "\u0430\u044d\u0440\u043e\u043f\u043e\u0440\u0442"),
     ),
     "air_alert": (
@@ -1669,7 +1669,7 @@ _AIR_NEEDS: dict[str, tuple[str, ...]] = {
             "s-300",
         ),
         *("pantsir", "nasams", "iris-t", "interceptor", "tried", "sought", "attempt", "failed", "trying"),
-        "warning shots",
+        *("warning shots", "shoot them down", "shoot it down"),
     ),
     "intercept": (
         *(

@@ -390,3 +390,23 @@ def test_a_base_attacked_by_islamists_is_no_strike(classifier: Classifier) -> No
     assert "strike" not in labels_of(
         classifier, "A military base in central Mali was attacked by suspected Islamists."
     )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Airports in Gdansk and Olsztyn temporarily suspended aviation operations.",
+        "Two countries face disruption due to drone sightings close to runways",
+        "Reconnaissance UAVs were detected and countermeasures were deployed to shoot them down.",
+        "Drones are attacking the city, and air defense (AD) is working.",
+        "The border police said the drones crossed the state border near Soroca.",
+    ],
+)
+def test_closures_sightings_crossings_and_defence_at_work_in_more_words(
+    classifier: Classifier, text: str
+) -> None:
+    assert "airspace_response" in labels_of(classifier, text)
+
+
+def test_people_crossing_a_border_are_no_airspace_response(classifier: Classifier) -> None:
+    assert labels_of(classifier, "Refugees crossed the border into Poland on Monday.") == set()
