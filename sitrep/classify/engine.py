@@ -98,19 +98,6 @@ _AIR_DEFENCE_WORDS = re.compile(
 )
 # "women aged 72 and 67": ages just before a number (a lookbehind in the count pattern itself cost 4 %).
 _AGED_BEFORE = re.compile(r"\baged\s+(?:between\s+)?(?:\d+\s*(?:and|to|-|\u2013)\s*)?$")
-# Bombs planted, worn or driven, not delivered from a distance.
-_NON_AERIAL_BOMB = re.compile(
-    r"\bsuicide\b|\b(?:truck|car|roadside|vehicle|bicycle|motorcycle)[- ]bomb|\bieds?\b|"
-    r"improvised\s+explosive|\bexplosive[- ]laden\s+(?:vehicle|car|truck)"
-)
-# Fire at aircraft rather than a strike: "fired warning shots", "fired ... to shoot the drones down".
-_FIRED_AT_AIR = re.compile(r"\bwarning\s+shots\b|\bshoot\s+(?:[\w\-]+\s+){0,3}?down\b")
-# "sent out attack helicopters": the kind of airframe, not the verb "attack".
-_ATTACK_MODIFIER = re.compile(
-    r"(?:attack|strike)\s+(?:helicopters?|aircraft|jets?|planes?|submarines?|boats?|craft)\b"
-)
-# "air defence forces are striking their targets": the interceptors' work, told with a strike verb.
-_DEFENCE_SUBJECT = re.compile(r"air[- ]defen[cs]es?\s+(?:[\w\-]+\s+){0,3}$")
 # A strike verb whose object is an aircraft in flight ("missiles targeted an Israeli drone", "hit the drone"):
 # fire at an aircraft is air defence or a loss, not a strike on the ground (unless it stood at an airfield).
 _AT_AIRCRAFT = re.compile(
@@ -919,7 +906,7 @@ class Classifier:
         weapons = self._weapons(clause)
         if (not weapons and _LABOUR.search(clause)) or _BIRD_OR_LIGHTNING.search(clause):
             return None  # "dock workers' strike paralyses the port", "the jet suffered a bird hit"
-        if _NON_AERIAL_BOMB.search(clause) and all("bomb" in w.group(0) for w in weapons):
+        if r.p("non_aerial_bomb").search(clause) and all("bomb" in w.group(0) for w in weapons):
             return None  # "a suicide bombing", "a truck bomb in Beledweyne": no stand-off weapon (TAXONOMY)
         weapon = weapons[0] if weapons else None
         # "attacked positions with armoured vehicles", "fired on a car with small arms": no stand-off
@@ -929,7 +916,8 @@ class Classifier:
             and not _AT_AIRCRAFT.match(clause, strong.start())  # "troops opened fire on a drone"
             and not (
                 strong.group(0).startswith(("striking", "strikes", "strike ", "hit"))
-                and _DEFENCE_SUBJECT.search(clause, max(0, strong.start() - 50), strong.start())
+                # "air defence forces are striking their targets": the interceptors' work, told as a strike
+                and r.p("defence_subject").search(clause, max(0, strong.start() - 50), strong.start())
             )
             and (
                 # "UAVs attempted to attack facilities ... were shot down": a launched wave, though stopped
@@ -969,9 +957,9 @@ class Classifier:
                     continue  # "guided bombs" names the weapon; it is not the verb "bombs"
                 if _AT_AIRCRAFT.match(clause, verb.start()):
                     continue  # "they targeted the drone with a missile": fire at an aircraft, not a strike
-                if _ATTACK_MODIFIER.match(clause, verb.start()):
+                if r.p("attack_modifier").match(clause, verb.start()):
                     continue  # "sent out attack helicopters": the kind of airframe, not the verb
-                if verb.group(0).startswith("fir") and _FIRED_AT_AIR.search(clause):
+                if verb.group(0).startswith("fir") and r.p("fired_at_air").search(clause):
                     continue  # "fired warning shots", "fired 100 rounds but did not shoot the drones down"
                 at = min(weapon.start(), verb.start())
                 if not self._hedged(clause, at) and not self._hedged(clause, verb.start()):
