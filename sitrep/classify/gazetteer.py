@@ -251,15 +251,10 @@ class Gazetteer:
             # village's) and another town's alternate spelling there ("Bidar" is India's).
             # A capital-sized city's own name beats a smaller namesake in a focus country ("Tripoli" is
             # Libya's unless the report is about Lebanon).
-            tier = (
-                3
-                if entry.primary and entry.population >= 1_000_000 and entry.place.precision == "city"
-                else 2
-                if entry.primary and entry.population >= 150_000
-                else 1
-                if focus and entry.primary
-                else 0
-            )
+            tier = 0
+            if entry.primary:
+                big = entry.population >= 1_000_000 and entry.place.precision == "city"
+                tier = 3 if big else 2 if entry.population >= 150_000 else 1 if focus else 0
             rank = (
                 in_context and entry.primary,
                 tier,
