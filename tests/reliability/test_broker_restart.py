@@ -43,7 +43,11 @@ def run_with_broker_restart(
     tmp_path: Path,
 ) -> None:
     home, info = own_broker
-    env = pipeline_env(pg_url, SITREP_KAFKA_BOOTSTRAP_SERVERS=info.bootstrap)
+    # Batches of about a twelfth of the run: with the default 500 a 600-report run could be stored in two
+    # batches before the broker stopped, and the test then had no mid-run to test (it failed its own check).
+    env = pipeline_env(
+        pg_url, SITREP_KAFKA_BOOTSTRAP_SERVERS=info.bootstrap, SITREP_SINK_BATCH_SIZE=str(max(1, n // 12))
+    )
     assert sitrep(["migrate"], env).returncode == 0
     pending = expected_soon(n)
     with timed(f"broker restarted during {n} reports") as marks:
